@@ -1,0 +1,53 @@
+//go:build amd64 && !noasm
+
+package gemm
+
+import "golang.org/x/sys/cpu"
+
+// kernelAVX512 is the 14×32 AVX-512F micro-kernel (kernel_avx512_amd64.s).
+//
+//go:noescape
+func kernelAVX512(kc int, a, b, c *float32, ldc int, add bool)
+
+// kernelAVX2 is the 6×16 AVX2+FMA micro-kernel (kernel_avx2_amd64.s).
+//
+//go:noescape
+func kernelAVX2(kc int, a, b, c *float32, ldc int, add bool)
+
+var avx512Kernel = kernel{
+	name: "avx512", mr: 14, nr: 32, kc: 256, mc: 14 * 24, nc: 32 * 96,
+	fn: func(kc int, a, b, c []float32, ldc int, add bool) {
+		checkTile(kc, 14, 32, a, b, c, ldc)
+		kernelAVX512(kc, &a[0], &b[0], &c[0], ldc, add)
+	},
+}
+
+var avx2Kernel = kernel{
+	name: "avx2", mr: 6, nr: 16, kc: 256, mc: 6 * 32, nc: 16 * 128,
+	fn: func(kc int, a, b, c []float32, ldc int, add bool) {
+		checkTile(kc, 6, 16, a, b, c, ldc)
+		kernelAVX2(kc, &a[0], &b[0], &c[0], ldc, add)
+	},
+}
+
+// checkTile panics unless the slices cover what an mr×nr kernel touches,
+// so the assembly never reads or writes outside them.
+func checkTile(kc, mr, nr int, a, b, c []float32, ldc int) {
+	if len(a) < max(kc*mr, 1) || len(b) < max(kc*nr, 1) || len(c) < (mr-1)*ldc+nr {
+		panic("gemm: micro-kernel operands too short")
+	}
+}
+
+// available lists the kernels this CPU can run, fastest first.
+func available() []kernel {
+	var ks []kernel
+	if cpu.X86.HasAVX512F {
+		ks = append(ks, avx512Kernel)
+	}
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		ks = append(ks, avx2Kernel)
+	}
+	return append(ks, genericKernel)
+}
+
+func init() { active = available()[0] }

@@ -141,7 +141,9 @@ func (bd *binder) bindStruct(v reflect.Value, prefix string, depth int) {
 			continue
 		}
 		where := t.String() + "." + sf.Name
-		if !sf.IsExported() {
+		// Exported fields of an embedded struct are settable even when its
+		// type is unexported.
+		if !sf.IsExported() && !(sf.Anonymous && sf.Type.Kind() == reflect.Struct) {
 			bd.invalid("%s: weight tag on an unexported field", where)
 			continue
 		}

@@ -3,6 +3,7 @@ package weights
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"slices"
 	"testing"
 
@@ -60,3 +61,5 @@ func seq(n int) []float32 {
 	}
 	return out
 }
+
+func writeFile(path string, data []byte) error { return os.WriteFile(path, data, 0o644) }

@@ -1,0 +1,167 @@
+package cpu
+
+import "math"
+
+// Attention tile sizes: a task owns attnBlockQ queries and streams the keys
+// in blocks of attnBlockK, so its score scratch is attnBlockQ·attnBlockK
+// floats whatever the sequence length.
+const (
+	attnBlockQ = 64
+	attnBlockK = 256
+)
+
+// attnBlock holds the operands of one attention task: nq queries against
+// all sk keys of one (batch, head).
+type attnBlock struct {
+	q       []float32 // nq×d, row stride d
+	k       []float32 // sk×d, row stride d
+	v       []float32 // sk×dv, row stride dv
+	out     []float32 // nq×dv, row stride dv
+	mask    []float32 // additive mask (nil for none), addressed by the offsets below
+	maskOff int       // offset of the task's first query row in mask
+	maskQ   int       // mask stride between queries (0 when broadcast)
+	maskK   int       // mask stride between keys (0 when broadcast)
+	nq, sk  int
+	d, dv   int
+	scale   float32
+}
+
+// attnScratch is one worker's scratch: a score tile and the running max
+// and sum of each query row.
+type attnScratch struct {
+	s, m, l []float32
+}
+
+// attnFloats is the scratch size of one worker.
+const attnFloats = attnBlockQ*attnBlockK + 2*attnBlockQ
+
+func newAttnScratch(buf []float32) attnScratch {
+	return attnScratch{
+		s: buf[:attnBlockQ*attnBlockK],
+		m: buf[attnBlockQ*attnBlockK : attnBlockQ*attnBlockK+attnBlockQ],
+		l: buf[attnBlockQ*attnBlockK+attnBlockQ : attnFloats],
+	}
+}
+
+// attnTile computes out = softmax(q·kᵀ·scale + mask)·v for one block of
+// queries with the online softmax: keys are visited in blocks of
+// attnBlockK; each row keeps its running maximum m and sum l, and the
+// accumulator (out) is rescaled by exp(m_old - m_new) when m grows.
+// Reference loop (per query row i):
+//
+//	for j := range sk { s[j] = dot(q[i], k[j])·scale + mask[i, j] }
+//	m := max_j s[j]; l := Σ_j exp(s[j] - m)
+//	out[i] = Σ_j exp(s[j] - m)·v[j] / l
+//
+// A row whose scores are all -Inf gets 0/0 = NaN, as PyTorch's math does.
+// The block sizes are constants, so the summation order is fixed.
+func attnTile(t *attnBlock, sc attnScratch) {
+	m, l := sc.m[:t.nq], sc.l[:t.nq]
+	for i := range m {
+		m[i] = float32(math.Inf(-1))
+		l[i] = 0
+	}
+	out := t.out[:t.nq*t.dv]
+	clear(out)
+	for k0 := 0; k0 < t.sk; k0 += attnBlockK {
+		nk := min(attnBlockK, t.sk-k0)
+		s := sc.s[:t.nq*nk]
+		sgemm(t.nq, nk, t.d, t.q, t.d, false, t.k[k0*t.d:], t.d, true, s, nk, false)
+		for i := range t.nq {
+			row := s[i*nk : (i+1)*nk]
+			var mrow []float32
+			if t.mask != nil {
+				mrow = t.mask[t.maskOff+i*t.maskQ+k0*t.maskK:]
+			}
+			mx := attnScaleMax(row, mrow, t.maskK, t.scale, m[i])
+			if math.IsInf(float64(mx), -1) {
+				// Every score so far is masked: this block adds nothing.
+				clear(row)
+				continue
+			}
+			alpha := expf(m[i] - mx)
+			l[i] = l[i]*alpha + expSub(row, mx)
+			if alpha != 1 {
+				acc := out[i*t.dv : (i+1)*t.dv]
+				for j := range acc {
+					acc[j] *= alpha
+				}
+			}
+			m[i] = mx
+		}
+		sgemm(t.nq, t.dv, nk, s, nk, false, t.v[k0*t.dv:], t.dv, false, out, t.dv, true)
+	}
+	for i := range t.nq {
+		acc := out[i*t.dv : (i+1)*t.dv]
+		li := l[i]
+		for j := range acc {
+			acc[j] /= li
+		}
+	}
+}
+
+// attnScaleMax replaces row[j] by row[j]·scale + mask[j·maskK] (no mask
+// when mask is nil) and returns the maximum of mx and the new values.
+func attnScaleMax(row, mask []float32, maskK int, scale, mx float32) float32 {
+	if mask == nil {
+		for j, v := range row {
+			v *= scale
+			row[j] = v
+			if v > mx {
+				mx = v
+			}
+		}
+		return mx
+	}
+	for j, v := range row {
+		v = v*scale + mask[j*maskK]
+		row[j] = v
+		if v > mx {
+			mx = v
+		}
+	}
+	return mx
+}
+
+// expSub replaces row[j] by exp(row[j] - mx) and returns their sum, added
+// in index order.
+func expSub(row []float32, mx float32) float32 {
+	var sum float32
+	for j, v := range row {
+		e := expf(v - mx)
+		row[j] = e
+		sum += e
+	}
+	return sum
+}
+
+// expf is a float32 e^x with about 1 ulp of error (Cody–Waite range
+// reduction x = n·ln2 + r, |r| ≤ ln2/2, then a degree-6 polynomial for e^r).
+// Underflow gives 0, NaN gives NaN.
+func expf(x float32) float32 {
+	const (
+		log2e = 1.44269504088896341
+		ln2hi = 0.693359375
+		ln2lo = -2.12194440e-4
+	)
+	switch {
+	case x != x:
+		return x
+	case x < -87.33654:
+		return 0
+	case x > 88:
+		return float32(math.Exp(float64(x)))
+	}
+	t := x*log2e + 0.5
+	n := int32(t)
+	if float32(n) > t {
+		n-- // floor for negative t
+	}
+	fn := float32(n)
+	r := x - fn*ln2hi
+	r -= fn * ln2lo
+	z := r * r
+	p := ((((1.9875691500e-4*r+1.3981999507e-3)*r+8.3334519073e-3)*r+4.1665795894e-2)*r+1.6666665459e-1)*r + 5.0000001201e-1
+	y := p*z + r + 1
+	return y * math.Float32frombits(uint32(n+127)<<23)
+}

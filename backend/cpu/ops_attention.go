@@ -14,7 +14,7 @@ var _ backend.Attender = (*Context)(nil)
 // broadcast), with an optional additive mask broadcastable to [B, H, Sq,
 // Sk]. The result is [B, H, Sq, Dv].
 //
-// It never materialises the Sq×Sk score matrix: tasks of attnBlockQ
+// It never materialises the Sq×Sk score matrix: tasks of up to attnBlockQ
 // queries stream the keys in blocks of attnBlockK with an online softmax
 // (attnTile), in parallel over (batch, head, query block). Rows whose
 // scores are all -Inf give NaN, like the composed softmax (PyTorch's math).
@@ -81,7 +81,14 @@ func (c *Context) Attention(q, k, v, mask backend.Tensor, scale float32) backend
 		}
 		return out
 	}
-	qBlocks := (sq + attnBlockQ - 1) / attnBlockQ
+	// Query blocks of bq rows; smaller than attnBlockQ only to give every
+	// thread a task (each row's result does not depend on bq).
+	bq := min(attnBlockQ, max(1, sq))
+	if bh := bsz * heads; bh*((sq+bq-1)/bq) < c.b.threads {
+		per := (c.b.threads + bh - 1) / bh
+		bq = max(min(bq, 8), (sq+per-1)/per)
+	}
+	qBlocks := (sq + bq - 1) / bq
 	tasks := bsz * heads * qBlocks
 	workers := min(c.b.threads, tasks)
 	scratch := c.alloc(workers * attnFloats)
@@ -100,8 +107,8 @@ func (c *Context) Attention(q, k, v, mask backend.Tensor, scale float32) backend
 			qb := task % qBlocks
 			bh := task / qBlocks
 			b, h := bh/heads, bh%heads
-			q0 := qb * attnBlockQ
-			nq := min(attnBlockQ, sq-q0)
+			q0 := qb * bq
+			nq := min(bq, sq-q0)
 			t := attnBlock{
 				q:     qd[((bh*sq)+q0)*d:],
 				k:     kd[kvOff(ks, b, h, 0):],

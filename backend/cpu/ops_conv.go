@@ -129,8 +129,8 @@ func (g *convGeom) outShape(nd int) []int {
 // GEMM: for each (batch, group, tile of output positions) the input
 // patches are gathered into an im2col matrix (padding applied on the fly)
 // and multiplied by the group's weights with sgemm. Tiles are independent
-// and the tile size depends only on the shapes, so results do not depend
-// on the thread count.
+// and sgemm's summation order does not depend on the columns it is given,
+// so results do not depend on the thread count.
 func (c *Context) Conv(x, w, bias backend.Tensor, p backend.ConvParams) backend.Tensor {
 	g := newConvGeom(x, w, bias, p)
 	xd, wd := c.f32("Conv", x), c.f32("Conv", w)
@@ -145,7 +145,7 @@ func (c *Context) Conv(x, w, bias backend.Tensor, p backend.ConvParams) backend.
 
 	cinG, coutG, npos := g.cinG(), g.coutG(), g.outVol()
 	kdim := cinG * g.kvol()
-	nt := min(npos, max(64, convTileFloats/kdim))
+	nt := convTileLen(npos, max(64, convTileFloats/kdim), g.batch*g.groups, c.b.threads)
 	tiles := (npos + nt - 1) / nt
 	tasks := g.batch * g.groups * tiles
 	workers := min(c.b.threads, tasks)
@@ -188,6 +188,19 @@ func (c *Context) Conv(x, w, bias backend.Tensor, p backend.ConvParams) backend.
 		}
 	})
 	return out
+}
+
+// convTileLen returns the number of output positions per tile: at most
+// limit, and small enough that images·tiles gives every thread a task when
+// possible. The tile length may depend on the thread count because sgemm
+// sums every element in the same order however its columns are split.
+func convTileLen(npos, limit, images, threads int) int {
+	nt := min(npos, limit)
+	if tiles := (npos + nt - 1) / nt; images*tiles < threads {
+		per := (threads + images - 1) / images // tiles wanted per image
+		nt = min(nt, max(16, (npos+per-1)/per))
+	}
+	return nt
 }
 
 // forWorkers splits tasks [0, n) into workers contiguous ranges and calls

@@ -91,7 +91,7 @@ func (c *Context) ConvTranspose1d(x, w, bias backend.Tensor, p backend.ConvTrans
 	rows := coutG * g.k
 	// Output tile length: about convTileFloats of cols per worker.
 	nlTarget := max(16, convTileFloats/rows)
-	tileOut := min(g.lout, nlTarget*g.stride)
+	tileOut := convTileLen(g.lout, nlTarget*g.stride, g.batch*g.groups, c.b.threads)
 	maxNl := (tileOut-1+g.dil*(g.k-1))/g.stride + 2
 	tiles := (g.lout + tileOut - 1) / tileOut
 	tasks := g.batch * g.groups * tiles

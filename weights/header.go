@@ -115,11 +115,14 @@ func parseHeader(data []byte) (*header, error) {
 		byKey[e.key] = e.value
 	}
 	for _, name := range h.names {
-		info, err := parseEntry(name, byKey[name], dataLen)
+		info, err := parseEntry(name, byKey[name])
 		if err != nil {
 			return nil, err
 		}
 		h.infos[name] = info
+	}
+	if err := checkTruncation(h, dataLen); err != nil {
+		return nil, err
 	}
 	if err := checkLayout(h, dataLen); err != nil {
 		return nil, err
@@ -127,8 +130,8 @@ func parseHeader(data []byte) (*header, error) {
 	return h, nil
 }
 
-// parseEntry validates one tensor entry against a data section of dataLen bytes.
-func parseEntry(name string, raw []byte, dataLen int64) (TensorInfo, error) {
+// parseEntry validates one tensor entry on its own.
+func parseEntry(name string, raw []byte) (TensorInfo, error) {
 	fields, err := decodeObject(raw)
 	if err != nil {
 		return TensorInfo{}, formatErr(name, "entry: %v", err)
@@ -203,11 +206,23 @@ func parseEntry(name string, raw []byte, dataLen int64) (TensorInfo, error) {
 		return TensorInfo{}, formatErr(name, "byte size mismatch: data_offsets [%d, %d] hold %d bytes but %s %v needs %d",
 			info.Begin, info.End, info.End-info.Begin, info.DType, info.Shape, want)
 	}
-	if info.End > dataLen {
-		return TensorInfo{}, formatErr(name, "file truncated: tensor ends at byte %d of the data section, which holds only %d bytes (%d bytes missing)",
-			info.End, dataLen, info.End-dataLen)
-	}
 	return info, nil
+}
+
+// checkTruncation reports the tensor reaching furthest past the end of the
+// data section, so the message gives the full number of missing bytes.
+func checkTruncation(h *header, dataLen int64) error {
+	last := ""
+	for _, name := range h.names {
+		if last == "" || h.infos[name].End > h.infos[last].End {
+			last = name
+		}
+	}
+	if end := h.infos[last].End; last != "" && end > dataLen {
+		return formatErr(last, "file truncated: tensor ends at byte %d of the data section, which holds only %d bytes (%d bytes missing)",
+			end, dataLen, end-dataLen)
+	}
+	return nil
 }
 
 // checkLayout rejects overlapping tensors and, as the reference loader does,

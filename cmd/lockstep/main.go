@@ -13,8 +13,8 @@ import (
 const version = "0.1.0-dev"
 
 type cli struct {
-	Generate generateCmd     `cmd:"" help:"Generate a clip from a prompt (needs the demo model)."`
-	Inspect  inspectCmd      `cmd:"" help:"List the tensors, dtypes, shapes and metadata of a safetensors file."`
+	Generate generateCmd      `cmd:"" help:"Generate a clip from a prompt (needs the demo model)."`
+	Inspect  inspectCmd       `cmd:"" help:"List the tensors, dtypes, shapes and metadata of a safetensors file."`
 	Version  kong.VersionFlag `help:"Print the version and exit."`
 }
 

@@ -1,0 +1,17 @@
+package nn
+
+import "github.com/lockstep-av/lockstep/backend"
+
+// FeedForward is the transformer MLP Down(Act(Up(x))), bound as Wan's
+// nn.Sequential(Linear, GELU(approximate="tanh"), Linear): the two linears
+// are entries "0" and "2".
+type FeedForward struct {
+	Up   Linear     `weight:"0"` // Weight [hidden, dim]
+	Down Linear     `weight:"2"` // Weight [dim, hidden]
+	Act  Activation // zero value GELUTanh
+}
+
+// Forward maps x [..., dim] to [..., dim].
+func (f *FeedForward) Forward(ctx backend.Context, x backend.Tensor) backend.Tensor {
+	return f.Down.Forward(ctx, f.Act.Apply(ctx, f.Up.Forward(ctx, x)))
+}

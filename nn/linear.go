@@ -1,0 +1,32 @@
+package nn
+
+import "github.com/lockstep-av/lockstep/backend"
+
+// Linear is the affine map y = x·Wᵀ + b over the last axis, PyTorch's
+// nn.Linear. Weight may be F16 or BF16.
+type Linear struct {
+	Weight backend.Tensor `weight:"weight"`        // [out, in]
+	Bias   backend.Tensor `weight:"bias,optional"` // [out] or nil
+}
+
+// In is the number of input features.
+func (l *Linear) In() int { return l.Weight.Shape()[1] }
+
+// Out is the number of output features.
+func (l *Linear) Out() int { return l.Weight.Shape()[0] }
+
+// Forward maps x [..., in] to [..., out]. The leading axes are flattened
+// into one matrix so the product is a single GEMM.
+func (l *Linear) Forward(ctx backend.Context, x backend.Tensor) backend.Tensor {
+	shape := x.Shape()
+	if len(shape) == 0 || shape[len(shape)-1] != l.In() {
+		backend.ShapePanic("nn.Linear", "last axis of x must equal in features", x, l.Weight)
+	}
+	in, out := l.In(), l.Out()
+	y := ctx.MatMul(ctx.Reshape(x, -1, in), l.Weight, false, true)
+	if l.Bias != nil {
+		y = ctx.Binary(backend.Add, y, l.Bias)
+	}
+	outShape := append(append(make([]int, 0, len(shape)), shape[:len(shape)-1]...), out)
+	return ctx.Reshape(y, outShape...)
+}

@@ -1,0 +1,320 @@
+package cpu
+
+import (
+	"math"
+
+	"github.com/lockstep-av/lockstep/backend"
+)
+
+// elemGrain is the smallest number of elements worth a goroutine.
+const elemGrain = 1 << 14
+
+// Binary applies op with NumPy broadcasting. Operands are walked as
+// (after merging axes that are contiguous in both) rows of the innermost
+// axis, each operand with stride 1 or 0 along it, so same-shape, scalar,
+// [N,D]·[D] and [N,D]·[N,1] all run inner loops without index arithmetic.
+func (c *Context) Binary(op backend.BinaryOp, a, b backend.Tensor) backend.Tensor {
+	shape, ok := backend.BroadcastShapes(a.Shape(), b.Shape())
+	if !ok {
+		backend.ShapePanic("Binary", "shapes do not broadcast", a, b)
+	}
+	if op > backend.Minimum {
+		panic("cpu.Binary: invalid op")
+	}
+	av, bv := c.f32("Binary", a), c.f32("Binary", b)
+	out := c.newTensor(shape...)
+	dims, sa, sb := mergeBroadcast(shape, broadcastStrides(a.Shape(), shape, 1), broadcastStrides(b.Shape(), shape, 1))
+	inner := dims[len(dims)-1]
+	ia, ib := sa[len(sa)-1], sb[len(sb)-1]
+	c.b.parallelFor(len(out.data), elemGrain, func(lo, hi int) {
+		for pos := lo; pos < hi; {
+			row, col := pos/inner, pos%inner
+			oa, ob := 0, 0
+			for d, r := len(dims)-2, row; d >= 0; d-- {
+				x := r % dims[d]
+				r /= dims[d]
+				oa += x * sa[d]
+				ob += x * sb[d]
+			}
+			n := min(inner-col, hi-pos)
+			binaryKernel(op, out.data[pos:pos+n], av[oa+col*ia:], ia, bv[ob+col*ib:], ib)
+			pos += n
+		}
+	})
+	return out
+}
+
+// mergeBroadcast merges adjacent axes that are contiguous for both
+// operands (strides sa, sb; 0 marks a broadcast axis) and drops size-1
+// axes, so the innermost axis is as long as possible. It always returns at
+// least one axis.
+func mergeBroadcast(shape, sa, sb []int) (dims, ma, mb []int) {
+	for d := range shape {
+		if shape[d] == 1 {
+			continue
+		}
+		if k := len(dims) - 1; k >= 0 && sa[d]*shape[d] == ma[k] && sb[d]*shape[d] == mb[k] {
+			// Axis k is the outer neighbour of d with matching strides
+			// (both contiguous, or both broadcast).
+			dims[k] *= shape[d]
+			ma[k], mb[k] = sa[d], sb[d]
+			continue
+		}
+		dims, ma, mb = append(dims, shape[d]), append(ma, sa[d]), append(mb, sb[d])
+	}
+	if len(dims) == 0 {
+		return []int{1}, []int{0}, []int{0}
+	}
+	return dims, ma, mb
+}
+
+// binaryKernel computes dst[i] = op(a[i*sa], b[i*sb]) where each stride is
+// 0 or 1. Reference loop:
+//
+//	for i := range dst {
+//		dst[i] = op(a[i*sa], b[i*sb])
+//	}
+func binaryKernel(op backend.BinaryOp, dst, a []float32, sa int, b []float32, sb int) {
+	n := len(dst)
+	switch {
+	case sa == 1 && sb == 1:
+		a, b = a[:n], b[:n]
+		switch op {
+		case backend.Add:
+			for i := range dst {
+				dst[i] = a[i] + b[i]
+			}
+		case backend.Sub:
+			for i := range dst {
+				dst[i] = a[i] - b[i]
+			}
+		case backend.Mul:
+			for i := range dst {
+				dst[i] = a[i] * b[i]
+			}
+		case backend.Div:
+			for i := range dst {
+				dst[i] = a[i] / b[i]
+			}
+		case backend.Maximum:
+			for i := range dst {
+				dst[i] = max(a[i], b[i])
+			}
+		case backend.Minimum:
+			for i := range dst {
+				dst[i] = min(a[i], b[i])
+			}
+		}
+	case sa == 1:
+		a, s := a[:n], b[0]
+		switch op {
+		case backend.Add:
+			for i := range dst {
+				dst[i] = a[i] + s
+			}
+		case backend.Sub:
+			for i := range dst {
+				dst[i] = a[i] - s
+			}
+		case backend.Mul:
+			for i := range dst {
+				dst[i] = a[i] * s
+			}
+		case backend.Div:
+			for i := range dst {
+				dst[i] = a[i] / s
+			}
+		case backend.Maximum:
+			for i := range dst {
+				dst[i] = max(a[i], s)
+			}
+		case backend.Minimum:
+			for i := range dst {
+				dst[i] = min(a[i], s)
+			}
+		}
+	case sb == 1:
+		s, b := a[0], b[:n]
+		switch op {
+		case backend.Add:
+			for i := range dst {
+				dst[i] = s + b[i]
+			}
+		case backend.Sub:
+			for i := range dst {
+				dst[i] = s - b[i]
+			}
+		case backend.Mul:
+			for i := range dst {
+				dst[i] = s * b[i]
+			}
+		case backend.Div:
+			for i := range dst {
+				dst[i] = s / b[i]
+			}
+		case backend.Maximum:
+			for i := range dst {
+				dst[i] = max(s, b[i])
+			}
+		case backend.Minimum:
+			for i := range dst {
+				dst[i] = min(s, b[i])
+			}
+		}
+	default:
+		var v float32
+		x, y := a[0], b[0]
+		switch op {
+		case backend.Add:
+			v = x + y
+		case backend.Sub:
+			v = x - y
+		case backend.Mul:
+			v = x * y
+		case backend.Div:
+			v = x / y
+		case backend.Maximum:
+			v = max(x, y)
+		case backend.Minimum:
+			v = min(x, y)
+		}
+		for i := range dst {
+			dst[i] = v
+		}
+	}
+}
+
+// Unary applies op elementwise. Transcendental functions are evaluated in
+// float64 and rounded once, so they are within an ulp or so of PyTorch.
+func (c *Context) Unary(op backend.UnaryOp, a backend.Tensor) backend.Tensor {
+	if op > backend.GELUTanh {
+		panic("cpu.Unary: invalid op")
+	}
+	src := c.f32("Unary", a)
+	out := c.newTensor(a.Shape()...)
+	c.b.parallelFor(len(src), elemGrain, func(lo, hi int) {
+		unaryKernel(op, out.data[lo:hi], src[lo:hi])
+	})
+	return out
+}
+
+// unaryKernel computes dst[i] = op(src[i]). Reference loop:
+//
+//	for i := range dst {
+//		dst[i] = float32(op(float64(src[i])))
+//	}
+func unaryKernel(op backend.UnaryOp, dst, src []float32) {
+	src = src[:len(dst)]
+	switch op {
+	case backend.Neg:
+		for i, x := range src {
+			dst[i] = -x
+		}
+	case backend.Abs:
+		for i, x := range src {
+			dst[i] = math.Float32frombits(math.Float32bits(x) &^ (1 << 31))
+		}
+	case backend.Exp:
+		for i, x := range src {
+			dst[i] = float32(math.Exp(float64(x)))
+		}
+	case backend.Log:
+		for i, x := range src {
+			dst[i] = float32(math.Log(float64(x)))
+		}
+	case backend.Sqrt:
+		for i, x := range src {
+			dst[i] = float32(math.Sqrt(float64(x)))
+		}
+	case backend.Rsqrt:
+		for i, x := range src {
+			dst[i] = float32(1 / math.Sqrt(float64(x)))
+		}
+	case backend.Square:
+		for i, x := range src {
+			dst[i] = x * x
+		}
+	case backend.Recip:
+		for i, x := range src {
+			dst[i] = 1 / x
+		}
+	case backend.Sin:
+		for i, x := range src {
+			dst[i] = float32(math.Sin(float64(x)))
+		}
+	case backend.Cos:
+		for i, x := range src {
+			dst[i] = float32(math.Cos(float64(x)))
+		}
+	case backend.Tanh:
+		for i, x := range src {
+			dst[i] = float32(math.Tanh(float64(x)))
+		}
+	case backend.Sigmoid:
+		for i, x := range src {
+			dst[i] = float32(sigmoid(float64(x)))
+		}
+	case backend.ReLU:
+		for i, x := range src {
+			dst[i] = max(x, 0)
+		}
+	case backend.SiLU:
+		for i, x := range src {
+			dst[i] = float32(float64(x) * sigmoid(float64(x)))
+		}
+	case backend.GELU:
+		for i, x := range src {
+			v := float64(x)
+			dst[i] = float32(0.5 * v * (1 + math.Erf(v*(1/math.Sqrt2))))
+		}
+	case backend.GELUTanh:
+		const k = 0.7978845608028654 // √(2/π)
+		for i, x := range src {
+			v := float64(x)
+			dst[i] = float32(0.5 * v * (1 + math.Tanh(k*(v+0.044715*v*v*v))))
+		}
+	}
+}
+
+// sigmoid is 1/(1+e^-x), without overflow for large |x|.
+func sigmoid(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	e := math.Exp(x)
+	return e / (1 + e)
+}
+
+// Affine returns a*scale + shift.
+func (c *Context) Affine(a backend.Tensor, scale, shift float32) backend.Tensor {
+	src := c.f32("Affine", a)
+	out := c.newTensor(a.Shape()...)
+	c.b.parallelFor(len(src), elemGrain, func(lo, hi int) {
+		affineKernel(out.data[lo:hi], src[lo:hi], scale, shift)
+	})
+	return out
+}
+
+// affineKernel computes, for i := range dst, dst[i] = src[i]*scale + shift.
+func affineKernel(dst, src []float32, scale, shift float32) {
+	src = src[:len(dst)]
+	for i, x := range src {
+		dst[i] = float32(x*scale) + shift
+	}
+}
+
+// LeakyReLU returns a where a >= 0 and slope*a elsewhere.
+func (c *Context) LeakyReLU(a backend.Tensor, slope float32) backend.Tensor {
+	src := c.f32("LeakyReLU", a)
+	out := c.newTensor(a.Shape()...)
+	c.b.parallelFor(len(src), elemGrain, func(lo, hi int) {
+		d, s := out.data[lo:hi], src[lo:hi]
+		for i, x := range s {
+			if x < 0 {
+				x *= slope
+			}
+			d[i] = x
+		}
+	})
+	return out
+}

@@ -97,6 +97,12 @@ def binary_cases():
                 b = torch.where(b.abs() < 0.25, b.sign() * 0.25 + 0.25 * (b == 0), b)
             case(f"binary_{op}_{i}", "binary", {"op": op}, {"a": a, "b": b},
                  lambda t, f=f: f(t["a"], t["b"]), *tol)
+        # longer rows, so vectorised loops run their main body and a tail
+        a, b = randn(17, 131), randn(131)
+        if op == "div":
+            b = b.sign() * (b.abs() + 0.25)
+        case(f"binary_{op}_long", "binary", {"op": op}, {"a": a, "b": b},
+             lambda t, f=f: f(t["a"], t["b"]), *tol)
 
 
 def gelu_tanh(x):
@@ -131,6 +137,14 @@ UNARY = {
 def unary_cases():
     for op, (f, mk, ta, tr) in UNARY.items():
         case(f"unary_{op}", "unary", {"op": op}, {"a": mk()}, lambda t, f=f: f(t["a"]), ta, tr)
+        # 1027 elements drawn from the same range as the short case
+        # (a vectorised main loop and a tail)
+        short = mk().flatten()
+        lo, hi = float(short.min()), float(short.max())
+        long = uniform(lo, hi, 1027)
+        if op in ("recip",):
+            long = long.sign() * (long.abs() + 0.1)
+        case(f"unary_{op}_long", "unary", {"op": op}, {"a": long}, lambda t, f=f: f(t["a"]), ta, tr)
 
 
 def affine_cases():
@@ -166,6 +180,8 @@ def reduce_cases():
 
 def softmax_cases():
     case("softmax_last", "softmax", {"axis": -1}, {"a": randn(3, 5, 17, scale=3)},
+         lambda t: torch.softmax(t["a"], -1), 1e-7, 1e-6)
+    case("softmax_long", "softmax", {"axis": -1}, {"a": randn(2, 1000, scale=3)},
          lambda t: torch.softmax(t["a"], -1), 1e-7, 1e-6)
     case("softmax_axis1", "softmax", {"axis": 1}, {"a": randn(2, 6, 4, scale=3)},
          lambda t: torch.softmax(t["a"], 1), 1e-7, 1e-6)
@@ -203,6 +219,15 @@ def matmul_cases():
     case("matmul_2d_weight", "matmul", {"trans_a": False, "trans_b": True},
          {"a": randn(3, 11, 48), "b": randn(20, 48, scale=48 ** -0.5)},
          lambda t: mm(t["a"], t["b"], False, True), 1e-5, 1e-5)
+    case("matmul_large_k", "matmul", {"trans_a": False, "trans_b": False},
+         {"a": randn(20, 600), "b": randn(600, 24, scale=600 ** -0.5)},
+         lambda t: mm(t["a"], t["b"], False, False), 1e-5, 1e-5)
+    case("matmul_vec", "matmul", {"trans_a": False, "trans_b": True},
+         {"a": randn(1, 200), "b": randn(50, 200, scale=200 ** -0.5)},
+         lambda t: mm(t["a"], t["b"], False, True), 1e-5, 1e-5)
+    case("matmul_bcast_tt", "matmul", {"trans_a": True, "trans_b": True},
+         {"a": randn(3, 40, 6), "b": randn(1, 5, 40, scale=40 ** -0.5)},
+         lambda t: mm(t["a"], t["b"], True, True), 1e-5, 1e-5)
     case("matmul_plain", "matmul", {"trans_a": False, "trans_b": False},
          {"a": randn(65, 129), "b": randn(129, 67, scale=129 ** -0.5)},
          lambda t: mm(t["a"], t["b"], False, False), 1e-5, 1e-5)
@@ -272,13 +297,17 @@ def embedding_cases():
          lambda t: F.embedding(torch.tensor(ids), t["table"]), 0.0, 0.0)
     case("embedding_f16", "embedding", {"ids": ids}, {"table": randn(10, 6).half()},
          lambda t: F.embedding(torch.tensor(ids), t["table"]), 0.0, 0.0)
+    case("embedding_bf16", "embedding", {"ids": ids}, {"table": randn(10, 6).bfloat16()},
+         lambda t: F.embedding(torch.tensor(ids), t["table"]), 0.0, 0.0)
 
 
 def cast_cases():
     x = torch.cat([randn(40, scale=10),
                    # values on and near the rounding boundaries of f16 and bf16
                    torch.tensor([1 + 2 ** -11, 1 + 3 * 2 ** -11, 1 + 2 ** -8, 1 + 3 * 2 ** -8,
-                                 -(1 + 2 ** -8), 65504.0, 1e-8, 0.0, -0.0, 3e-5])])
+                                 -(1 + 2 ** -8), 65504.0, 1e-8, 0.0, -0.0, 3e-5,
+                                 # f16 overflow to ±Inf and f16 subnormals
+                                 70000.0, -1e5, 1e-6, 6e-8, 2 ** -24 * 1.5])])
     for dt, name in ((torch.float16, "F16"), (torch.bfloat16, "BF16"), (torch.float32, "F32")):
         case(f"cast_{name}", "cast", {"dtype": name}, {"a": x},
              lambda t, dt=dt: t["a"].float().to(dt).float(), 0.0, 0.0)
@@ -313,6 +342,7 @@ def conv_cases():
         ("conv2d_dil_groups", (1, 4, 12, 12), (8, 2, 3, 3), [1, 1], [2, 1], [2, 1], [2, 1], "constant", 2, True, None),
         ("conv2d_1x1", (2, 8, 5, 6), (4, 8, 1, 1), [1, 1], [1, 1], [0, 0], [0, 0], "constant", 1, True, None),
         ("conv2d_reflect", (1, 3, 7, 8), (4, 3, 3, 3), [1, 1], [1, 1], [1, 1], [1, 1], "reflect", 1, True, None),
+        ("conv1d_bf16w", (1, 8, 10), (4, 8, 3), [1], [1], [2], [0], "replicate", 1, True, torch.bfloat16),
         ("conv2d_f16w", (1, 4, 7, 6), (5, 4, 3, 3), [1, 1], [1, 1], [1, 1], [1, 1], "constant", 1, True, torch.float16),
         ("conv2d_bf16w", (1, 4, 7, 6), (5, 4, 3, 3), [1, 1], [1, 1], [1, 1], [1, 1], "constant", 1, True, torch.bfloat16),
         ("conv3d_basic", (1, 3, 5, 6, 7), (4, 3, 3, 3, 3), [1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 1, 1], "constant", 1, True, None),
@@ -380,6 +410,11 @@ def norm_cases():
          lambda t: F.layer_norm(t["x"], (D,), t["w"], t["b"], 1e-5), 1e-6, 1e-5)
     case("layer_norm_plain", "layer_norm", {"eps": 1e-6}, {"x": randn(3, 20, scale=2)},
          lambda t: F.layer_norm(t["x"], (20,), None, None, 1e-6), 1e-6, 1e-5)
+    case("layer_norm_long", "layer_norm", {"eps": 1e-5},
+         {"x": randn(3, 1000, shift=1.0), "w": randn(1000, scale=0.5, shift=1.0), "b": randn(1000, scale=0.2)},
+         lambda t: F.layer_norm(t["x"], (1000,), t["w"], t["b"], 1e-5), 1e-6, 1e-5)
+    case("rms_norm_long", "rms_norm", {"eps": 1e-6}, {"x": randn(2, 1000), "w": randn(1000, shift=1.0)},
+         lambda t: rms_norm(t["x"], t["w"], 1e-6), 1e-6, 1e-5)
     case("rms_norm_w", "rms_norm", {"eps": 1e-6}, {"x": randn(2, 5, D), "w": w},
          lambda t: rms_norm(t["x"], t["w"], 1e-6), 1e-6, 1e-5)
     case("rms_norm_plain", "rms_norm", {"eps": 1e-5}, {"x": randn(4, 16, scale=0.1)},
@@ -393,6 +428,8 @@ def norm_cases():
          lambda t: F.group_norm(t["x"], 3, t["w"], t["b"], 1e-6), 1e-6, 1e-5)
     case("group_norm_plain", "group_norm", {"groups": 2, "eps": 1e-5}, {"x": randn(2, 4, 7)},
          lambda t: F.group_norm(t["x"], 2, None, None, 1e-5), 1e-6, 1e-5)
+    case("pixel_norm_video", "pixel_norm", {"axis": 1, "eps": 1e-6}, {"x": randn(1, 8, 3, 4, 5)},
+         lambda t: t["x"] * torch.rsqrt(torch.mean(t["x"] ** 2, 1, keepdim=True) + 1e-6), 1e-6, 1e-5)
     for axis in (1, -1):
         xp = randn(2, 4, 3, 5)
         case(f"pixel_norm_ax{axis}", "pixel_norm", {"axis": axis, "eps": 1e-8}, {"x": xp},
@@ -416,6 +453,7 @@ def attention_cases():
         ("attention_keypad", 2, 2, 6, 10, 8, 8, "keypad"),
         ("attention_long", 1, 2, 150, 150, 32, 32, None),
         ("attention_long_mask", 1, 1, 70, 133, 16, 16, "causal"),
+        ("attention_decode", 2, 3, 1, 37, 16, 16, "perhead"),
     ]
     for name, B, H, Sq, Sk, D, Dv, mk in specs:
         q, k, v = randn(B, H, Sq, D), randn(B, H, Sk, D), randn(B, H, Sk, Dv)
@@ -430,6 +468,9 @@ def attention_cases():
             mask[0, ..., 7:] = -float("inf")
             mask[1, ..., 4] = -float("inf")
             mask[1, ..., 5] = -2.0
+        elif mk == "perhead":
+            mask = randn(1, H, Sq, Sk)
+            mask[0, 1, 0, ::3] = -float("inf")
         scale = D ** -0.5
         case(name, "attention", {"scale": scale}, {"q": q, "k": k, "v": v, "mask": mask},
              lambda t, s=scale: attention_ref(t["q"], t["k"], t["v"], t.get("mask"), s), 1e-5, 1e-5)

@@ -49,9 +49,11 @@ func runDeterminism(t *testing.T, newBackend func(threads int) backend.Backend) 
 // RoPE, attention, output projection, RMSNorm, GELU MLP) followed by a
 // causal conv1d, GroupNorm, SiLU, a causal conv3d, nearest upsampling and a
 // long masked attention, on seeded data. It returns the outputs of each part.
+// The sizes exceed a few times 16k elements so that a CPU backend splits
+// even elementwise ops over its threads.
 func blockWorkload(tb testing.TB, b backend.Backend, composed bool) [][]float32 {
 	const (
-		S, D, H = 96, 64, 4
+		S, D, H = 256, 128, 4
 		Dh      = D / H
 	)
 	p := func(seed uint64, scale float64, shape ...int) backend.Tensor {
@@ -60,8 +62,8 @@ func blockWorkload(tb testing.TB, b backend.Backend, composed bool) [][]float32 
 	g1, b1, g2 := p(1, 0.1, D), p(2, 0.1, D), p(3, 0.1, D)
 	wqkv, wo := p(4, fanIn(D), 3*D, D), p(5, fanIn(D), D, D)
 	w1, w2 := p(6, fanIn(D), 4*D, D), p(7, fanIn(4*D), D, 4*D)
-	wc, bc := p(8, fanIn(3*D), 32, D, 3), p(9, 0.1, 32)
-	w3 := p(10, fanIn(27*32), 16, 32, 3, 3, 3)
+	wc, bc := p(8, fanIn(3*D), 64, D, 3), p(9, 0.1, 64)
+	w3 := p(10, fanIn(27*64), 16, 64, 3, 3, 3)
 	cosd, sind := make([]float32, S*Dh/2), make([]float32, S*Dh/2)
 	for s := range S {
 		for j := range Dh / 2 {
@@ -95,8 +97,8 @@ func blockWorkload(tb testing.TB, b backend.Backend, composed bool) [][]float32 
 	y := c.Permute(x, 0, 2, 1)
 	y = c.Conv(y, wc, bc, backend.ConvParams{PadBefore: []int{2}, PadAfter: []int{0}, PadMode: backend.PadReplicate})
 	y = c.Unary(backend.SiLU, backend.GroupNorm(c, y, 4, nil, nil, 1e-5))
-	// [1, 32, 3, 4, 8] causal conv3d (zeros), nearest upsampling.
-	v := c.Reshape(y, 1, 32, 3, 4, 8)
+	// [1, 64, 4, 8, 8] causal conv3d (zeros), nearest upsampling.
+	v := c.Reshape(y, 1, 64, 4, 8, 8)
 	v = c.Conv(v, w3, nil, backend.ConvParams{PadBefore: []int{2, 1, 1}, PadAfter: []int{0, 1, 1}})
 	v = c.UpsampleNearest(v, 1, 2, 2)
 

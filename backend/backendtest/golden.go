@@ -56,6 +56,7 @@ func runGolden(t *testing.T, b backend.Backend) {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	t.Logf("%s (%s): fast paths %v", b.Name(), b.Device(), fastPaths(b.NewContext()))
 	if len(cases) == 0 {
 		t.Fatal("fixture file has no cases")
 	}
@@ -118,7 +119,8 @@ func runCase(t *testing.T, b backend.Backend, ctx backend.Context, f *weights.Fi
 	if s.bad > 0 {
 		t.Errorf("%s (%s): %s", gc.Name, gc.Op, s.describe(got, want, wantShape, gc.TolAbs, gc.TolRel))
 	} else {
-		t.Logf("%s: max abs err %.3g, max rel err %.3g (tol %g abs + %g rel)", gc.Name, s.maxAbs, s.maxRel, gc.TolAbs, gc.TolRel)
+		t.Logf("%s: max abs err %.3g, max rel err %.3g, worst err/limit %.3g (tol %g abs + %g rel)",
+			gc.Name, s.maxAbs, s.maxRel, s.worstRatio, gc.TolAbs, gc.TolRel)
 	}
 	// Inputs must come out unchanged.
 	for name, in := range e.inputs {
@@ -170,4 +172,29 @@ func (e *env) params(v any) {
 	if err := json.Unmarshal(e.c.Params, v); err != nil {
 		e.t.Fatalf("%s: decode params %s: %v", e.c.Name, e.c.Params, err)
 	}
+}
+
+// fastPaths lists the optional layer interfaces that c implements.
+func fastPaths(c backend.Context) []string {
+	var have []string
+	add := func(ok bool, name string) {
+		if ok {
+			have = append(have, name)
+		}
+	}
+	_, ok := c.(backend.Attender)
+	add(ok, "Attention")
+	_, ok = c.(backend.LayerNormer)
+	add(ok, "LayerNorm")
+	_, ok = c.(backend.RMSNormer)
+	add(ok, "RMSNorm")
+	_, ok = c.(backend.GroupNormer)
+	add(ok, "GroupNorm")
+	_, ok = c.(backend.PixelNormer)
+	add(ok, "PixelNorm")
+	_, ok = c.(backend.RoPEer)
+	add(ok, "RoPE")
+	_, ok = c.(backend.Snaker)
+	add(ok, "Snake")
+	return have
 }

@@ -203,6 +203,13 @@ func structValue(v reflect.Value) reflect.Value {
 
 // bindTensor binds one backend.Tensor field to the tensor called name.
 func (bd *binder) bindTensor(fv reflect.Value, name string, optional bool, shapeTag, where string) {
+	var want []int
+	if shapeTag != "" {
+		var err error
+		if want, err = bd.parseShape(shapeTag); err != nil {
+			bd.invalid("%s (%s): %v", where, name, err)
+		}
+	}
 	info, ok := bd.f.h.infos[name]
 	if !ok {
 		if !optional {
@@ -212,10 +219,8 @@ func (bd *binder) bindTensor(fv reflect.Value, name string, optional bool, shape
 	}
 	bd.used[name] = true
 	if shapeTag != "" {
-		want, err := bd.parseShape(shapeTag)
-		if err != nil {
-			bd.invalid("%s (%s): %v", where, name, err)
-			return
+		if want == nil {
+			return // bad tag, reported above
 		}
 		if !slices.Equal(want, info.Shape) {
 			bd.err.Mismatched = append(bd.err.Mismatched, ShapeMismatch{Name: name, Want: want, Got: slices.Clone(info.Shape)})

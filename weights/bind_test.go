@@ -159,6 +159,7 @@ func TestBindInvalid(t *testing.T) {
 		E backend.Tensor `weight:""`
 		F linear         `weight:"f,optional"`
 		g backend.Tensor `weight:"w"`
+		H backend.Tensor `weight:"absent,optional" shape:"depth"`
 	}
 	var v bad
 	err = Bind(f, fakeBackend{}, &v, BindOptions{Dims: map[string]int{"in": 2}})
@@ -175,13 +176,14 @@ func TestBindInvalid(t *testing.T) {
 		"weights.bad.E: empty tensor name in weight tag",
 		"weights.bad.F: optional applies to tensor fields only",
 		"weights.bad.g: weight tag on an unexported field",
+		`weights.bad.H (absent): unknown dim "depth"`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
 	}
-	if len(be.Invalid) != 7 || !slices.IsSorted(be.Invalid) {
-		t.Errorf("Invalid has %d entries (want 7, sorted): %q", len(be.Invalid), be.Invalid)
+	if len(be.Invalid) != 8 || !slices.IsSorted(be.Invalid) {
+		t.Errorf("Invalid has %d entries (want 8, sorted): %q", len(be.Invalid), be.Invalid)
 	}
 	for _, dst := range []any{nil, v, &[]int{}, (*bad)(nil)} {
 		if err := Bind(f, fakeBackend{}, dst, BindOptions{}); err == nil || !strings.Contains(err.Error(), "want a non-nil pointer to a struct") {

@@ -25,8 +25,10 @@ type TensorInfo struct {
 func (t TensorInfo) NumElements() int { return backend.NumElements(t.Shape) }
 
 // File is a validated safetensors file held in memory or memory-mapped. Its
-// methods are safe for concurrent use; slices it hands out that alias the
-// file (Raw, and F16/BF16 tensors made by Tensor) are valid until Close.
+// methods other than Close are safe for concurrent use. Slices it hands out
+// that alias the file (Raw, and tensors a backend made by aliasing in
+// Tensor) are valid until Close; a mapped file must not be truncated on disk
+// while open (reading a vanished page would crash the process).
 type File struct {
 	data   []byte // the whole file
 	h      *header

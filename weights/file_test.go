@@ -141,3 +141,35 @@ func TestOpenMissingFile(t *testing.T) {
 		t.Error("no error")
 	}
 }
+
+// testdata/torch.safetensors was written by train/stio.py from PyTorch
+// (an independent writer): a = arange(6)*0.5-1 as [2,3] F32, b.weight =
+// arange(4)*0.25 as F16, c = [1,-2,0.5,3] as BF16 [2,1,2], d = 7 (float64
+// stored as F32 by stio.py).
+func TestReadTorchFile(t *testing.T) {
+	f, err := Open("testdata/torch.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, tc := range []struct {
+		name  string
+		dt    backend.DType
+		shape []int
+		want  []float32
+	}{
+		{"a", backend.F32, []int{2, 3}, []float32{-1, -0.5, 0, 0.5, 1, 1.5}},
+		{"b.weight", backend.F16, []int{4}, []float32{0, 0.25, 0.5, 0.75}},
+		{"c", backend.BF16, []int{2, 1, 2}, []float32{1, -2, 0.5, 3}},
+		{"d", backend.F32, []int{}, []float32{7}},
+	} {
+		got, shape, err := f.Float32(tc.name)
+		info, _ := f.Info(tc.name)
+		if err != nil || info.DType != tc.dt || !slices.Equal(shape, tc.shape) || !slices.Equal(got, tc.want) {
+			t.Errorf("%s: got %v %v %v (%v), want %v %v %v", tc.name, info.DType, shape, got, err, tc.dt, tc.shape, tc.want)
+		}
+	}
+	if md := f.Metadata(); md["config"] != `{"hidden": 3}` || md["made_by"] != "train/stio.py" {
+		t.Errorf("metadata %v", md)
+	}
+}

@@ -2,6 +2,7 @@ package weights
 
 import (
 	"bytes"
+	"os"
 	"slices"
 	"testing"
 )
@@ -17,6 +18,9 @@ func FuzzParseHeader(f *testing.F) {
 		NamedBF16("c", nil, []float32{1}),
 		NamedF32("z", []int{0, 5}, nil),
 	}, map[string]string{"config": `{"hidden":8}`, "format": "pt"}))
+	if torch, err := os.ReadFile("testdata/torch.safetensors"); err == nil {
+		f.Add(torch)
+	}
 	for _, tc := range badFiles {
 		f.Add(tc.data)
 	}

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/lockstep-av/lockstep/backend"
 )
@@ -79,6 +80,49 @@ func (a *Attention) Forward(ctx backend.Context, x, kv backend.Tensor, rope *RoP
 	}
 	o := backend.Attention(ctx, q, k, v, mask, float32(1/math.Sqrt(float64(hd))))
 	return a.O.Forward(ctx, a.mergeHeads(ctx, o))
+}
+
+// Check reports inconsistent shapes or settings of a bound Attention: the
+// four linears (Q.Out = K.Out = V.Out = O.In = H·D, K.In = V.In), Heads
+// dividing H·D, and q/k norm weights matching QKNorm ([H·D] or [D], or
+// absent for QKNormNone; nil weights under a norm mean no affine scale).
+func (a *Attention) Check() error {
+	for _, l := range []struct {
+		name string
+		l    *Linear
+	}{{"q", &a.Q}, {"k", &a.K}, {"v", &a.V}, {"o", &a.O}} {
+		if err := l.l.Check(); err != nil {
+			return fmt.Errorf("attention %s: %w", l.name, err)
+		}
+	}
+	inner := a.Q.Out()
+	if a.K.Out() != inner || a.V.Out() != inner || a.O.In() != inner || a.K.In() != a.V.In() {
+		return fmt.Errorf("attention: projections disagree: q %v, k %v, v %v, o %v",
+			a.Q.Weight.Shape(), a.K.Weight.Shape(), a.V.Weight.Shape(), a.O.Weight.Shape())
+	}
+	if a.Heads <= 0 || inner%a.Heads != 0 {
+		return fmt.Errorf("attention: %d heads do not divide inner dimension %d", a.Heads, inner)
+	}
+	var want []int
+	switch a.QKNorm {
+	case QKNormNone:
+		if a.NormQ != nil || a.NormK != nil {
+			return fmt.Errorf("attention: q/k norm weights bound but QKNorm is none")
+		}
+		return nil
+	case QKNormFull:
+		want = []int{inner}
+	case QKNormPerHead:
+		want = []int{inner / a.Heads}
+	default:
+		return fmt.Errorf("attention: invalid QKNorm %d", a.QKNorm)
+	}
+	for _, w := range []backend.Tensor{a.NormQ, a.NormK} {
+		if w != nil && !slices.Equal(w.Shape(), want) {
+			return fmt.Errorf("attention: q/k norm weight %v, want %v", w.Shape(), want)
+		}
+	}
+	return nil
 }
 
 // splitHeads maps [B, S, H·D] to [B, H, S, D].

@@ -77,6 +77,9 @@ func TestFeedForward(t *testing.T) {
 	f, b, ctx := fixture(t)
 	var ff FeedForward // F16 weights, GELU(tanh)
 	bind(t, f, b, &ff, "ffn.")
+	if err := ff.Check(); err != nil {
+		t.Fatal(err)
+	}
 	check(t, f, b, ff.Forward(ctx, load(t, f, b, "ffn.x")), "ffn.y", f32Tol)
 }
 
@@ -105,12 +108,27 @@ func testAttention(t *testing.T, f *weights.File, b backend.Backend, ctx backend
 	t.Run("self_full_qknorm_rope3d", func(t *testing.T) {
 		a := Attention{Heads: 2, QKNorm: QKNormFull}
 		bind(t, f, b, &a, "attn_self.")
+		if err := a.Check(); err != nil {
+			t.Fatal(err)
+		}
+		bad := a
+		bad.QKNorm = QKNormPerHead
+		if err := bad.Check(); err == nil {
+			t.Error("Check accepted [H·D] norm weights for a per-head norm")
+		}
+		bad.Heads = 3
+		if err := bad.Check(); err == nil {
+			t.Error("Check accepted 3 heads for inner dimension 32")
+		}
 		x := load(t, f, b, "attn_self.x")
 		check(t, f, b, a.Forward(ctx, x, x, rope3d, nil), "attn_self.y", f32Tol)
 	})
 	t.Run("cross_perhead_qknorm_mask_bf16", func(t *testing.T) {
 		a := Attention{Heads: 4, QKNorm: QKNormPerHead}
 		bind(t, f, b, &a, "attn_cross.")
+		if err := a.Check(); err != nil {
+			t.Fatal(err)
+		}
 		x, c, m := load(t, f, b, "attn_cross.x"), load(t, f, b, "attn_cross.context"), load(t, f, b, "attn_cross.mask")
 		check(t, f, b, a.Forward(ctx, x, c, nil, m), "attn_cross.y", f32Tol)
 	})

@@ -1,6 +1,11 @@
 package nn
 
-import "github.com/lockstep-av/lockstep/backend"
+import (
+	"fmt"
+	"slices"
+
+	"github.com/lockstep-av/lockstep/backend"
+)
 
 // Linear is the affine map y = x·Wᵀ + b over the last axis, PyTorch's
 // nn.Linear. Weight may be F16 or BF16.
@@ -29,4 +34,26 @@ func (l *Linear) Forward(ctx backend.Context, x backend.Tensor) backend.Tensor {
 	}
 	outShape := append(append(make([]int, 0, len(shape)), shape[:len(shape)-1]...), out)
 	return ctx.Reshape(y, outShape...)
+}
+
+// Check reports whether the bound tensors have consistent shapes: Weight
+// [out, in] and Bias nil or [out]. Generic layers carry no shape tags
+// (their sizes differ per instance), so models call Check after binding,
+// or put shape tags with their own dimension names on their own structs.
+func (l *Linear) Check() error {
+	if l.Weight == nil || len(l.Weight.Shape()) != 2 {
+		return fmt.Errorf("linear weight must be [out, in], have %v", shapeOf(l.Weight))
+	}
+	if l.Bias != nil && !slices.Equal(l.Bias.Shape(), []int{l.Out()}) {
+		return fmt.Errorf("linear bias must be [%d], have %v", l.Out(), l.Bias.Shape())
+	}
+	return nil
+}
+
+// shapeOf returns t's shape, or nil for a nil tensor.
+func shapeOf(t backend.Tensor) []int {
+	if t == nil {
+		return nil
+	}
+	return t.Shape()
 }

@@ -135,29 +135,27 @@ func expSub(row []float32, mx float32) float32 {
 	return sum
 }
 
-// expf is a float32 e^x with about 1 ulp of error (Cody–Waite range
-// reduction x = n·ln2 + r, |r| ≤ ln2/2, then a degree-6 polynomial for e^r).
-// Underflow gives 0, NaN gives NaN.
+// expf is a float32 e^x with about 1 ulp of error: Cody–Waite range
+// reduction x = n·ln2 + r with |r| ≤ ln2/2 (n rounded with the 1.5·2²³
+// trick, no float-to-int conversion), then a degree-6 polynomial for e^r
+// scaled by 2ⁿ through the exponent bits. Below -87.3 (including -Inf) it
+// returns 0; NaN gives NaN.
 func expf(x float32) float32 {
 	const (
 		log2e = 1.44269504088896341
 		ln2hi = 0.693359375
 		ln2lo = -2.12194440e-4
+		magic = 12582912 // 1.5·2²³: adding it rounds to an integer
 	)
-	switch {
-	case x != x:
-		return x
-	case x < -87.33654:
+	if x < -87.33654 {
 		return 0
-	case x > 88:
+	}
+	if x > 88 {
 		return float32(math.Exp(float64(x)))
 	}
-	t := x*log2e + 0.5
-	n := int32(t)
-	if float32(n) > t {
-		n-- // floor for negative t
-	}
-	fn := float32(n)
+	t := x*log2e + magic
+	n := int32(math.Float32bits(t) - math.Float32bits(magic))
+	fn := t - magic
 	r := x - fn*ln2hi
 	r -= fn * ln2lo
 	z := r * r

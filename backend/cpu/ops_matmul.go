@@ -127,8 +127,8 @@ type gemmB struct {
 
 // gemm computes C = A·B (+ C when accumulate) like sgemm, splitting the
 // tiles of C over pfor. For each gemmKC-slab of k, the slab of B is packed
-// (in parallel, widening F16/BF16), then work units of gemmMC rows by
-// gemmNC columns pack their rows of A and run the macro-kernel. Every
+// (in parallel, widening F16/BF16), then work units of gemmMC rows by at
+// most gemmNC columns pack their rows of A and run the macro-kernel. Every
 // element of C is summed in the same order whatever the split.
 func gemm(pfor parallelFunc, m, n, k int, a []float32, lda int, transA bool, b gemmB, c []float32, ldc int, accumulate bool) {
 	if m == 0 || n == 0 {
@@ -161,15 +161,19 @@ func gemm(pfor parallelFunc, m, n, k int, a []float32, lda int, transA bool, b g
 					b.packPanel(pan, scratch[:], p0, kb, s0+j, min(gemmNR, sn-j))
 				}
 			})
-			nBlocks := (sn + gemmNC - 1) / gemmNC
+			// Narrow the column blocks when there are few row blocks, so
+			// that small-M products still have work for every goroutine
+			// (the per-element arithmetic does not depend on the split).
+			ncu := min(gemmNC, max(8*gemmNR, roundUp((sn*mBlocks+15)/16, gemmNR)))
+			nBlocks := (sn + ncu - 1) / ncu
 			pfor(mBlocks*nBlocks, 1, func(lo, hi int) {
 				ap := getPack(gemmMC * gemmKC)
 				defer putPack(ap)
 				packed := -1
 				for u := lo; u < hi; u++ {
 					ib, jb := u/nBlocks, u%nBlocks
-					i0, j0 := ib*gemmMC, jb*gemmNC
-					mb, nb := min(gemmMC, m-i0), min(gemmNC, sn-j0)
+					i0, j0 := ib*gemmMC, jb*ncu
+					mb, nb := min(gemmMC, m-i0), min(ncu, sn-j0)
 					if packed != ib {
 						packA(*ap, a, lda, transA, i0, mb, p0, kb)
 						packed = ib

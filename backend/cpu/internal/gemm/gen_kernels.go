@@ -25,11 +25,13 @@ type spec struct {
 	lanes  int    // float32 lanes per register
 	reg    string // register prefix: Z or Y
 	unroll int    // k steps per main-loop iteration
+	bf16   bool   // VDPBF16PS on bf16 pairs instead of VFMADD231PS on float32
 }
 
 func main() {
 	specs := []spec{
 		{name: "kernelAVX512", file: "kernel_avx512_amd64.s", mr: 14, vecs: 2, lanes: 16, reg: "Z", unroll: 4},
+		{name: "kernelAVX512BF16", file: "kernel_avx512bf16_amd64.s", mr: 14, vecs: 2, lanes: 16, reg: "Z", unroll: 4, bf16: true},
 		{name: "kernelAVX2", file: "kernel_avx2_amd64.s", mr: 6, vecs: 2, lanes: 8, reg: "Y", unroll: 4},
 	}
 	for _, s := range specs {
@@ -57,9 +59,17 @@ func (s spec) generate() []byte {
 			p("\tVMOVUPS %d(BX), %s", off*nr*4+v*vb, bReg(v))
 		}
 		for i := range s.mr {
-			p("\tVBROADCASTSS %d(AX), %s", off*s.mr*4+i*4, bcast(i))
+			if s.bf16 {
+				p("\tVPBROADCASTD %d(AX), %s", off*s.mr*4+i*4, bcast(i))
+			} else {
+				p("\tVBROADCASTSS %d(AX), %s", off*s.mr*4+i*4, bcast(i))
+			}
 			for v := range s.vecs {
-				p("\tVFMADD231PS %s, %s, %s", bcast(i), bReg(v), acc(i, v))
+				if s.bf16 {
+					p("\t%s // VDPBF16PS %s, %s, %s", vdpbf16ps(num(acc(i, v)), num(bReg(v)), num(bcast(i))), bcast(i), bReg(v), acc(i, v))
+				} else {
+					p("\tVFMADD231PS %s, %s, %s", bcast(i), bReg(v), acc(i, v))
+				}
 			}
 		}
 	}
@@ -70,7 +80,12 @@ func (s spec) generate() []byte {
 	p("#include \"textflag.h\"")
 	p("")
 	p("// func %s(kc int, a, b, c *float32, ldc int, add bool)", s.name)
-	p("// %d×%d tile: c[i*ldc+j] (+)= sum over p<kc of a[p*%d+i]*b[p*%d+j].", s.mr, nr, s.mr, nr)
+	if s.bf16 {
+		p("// %d×%d tile: c[i*ldc+j] (+)= sum over p<kc of the bf16 pair dot product", s.mr, nr)
+		p("// of word a[p*%d+i] and word b[p*%d+j] (VDPBF16PS, hand-encoded).", s.mr, nr)
+	} else {
+		p("// %d×%d tile: c[i*ldc+j] (+)= sum over p<kc of a[p*%d+i]*b[p*%d+j].", s.mr, nr, s.mr, nr)
+	}
 	p("TEXT ·%s(SB), NOSPLIT, $0-41", s.name)
 	p("\tMOVQ kc+0(FP), CX")
 	p("\tMOVQ a+8(FP), AX")
@@ -135,4 +150,23 @@ func (s spec) generate() []byte {
 	p("\tVZEROUPPER")
 	p("\tRET")
 	return w.Bytes()
+}
+
+// num returns the number of a register name such as Z17.
+func num(reg string) int {
+	var n int
+	fmt.Sscanf(reg[1:], "%d", &n)
+	return n
+}
+
+// vdpbf16ps encodes VDPBF16PS zmm(dst), zmm(src1), zmm(src2) (Intel operand
+// order: dst += pairwise dot of src1 and src2), EVEX.512.F3.0F38.W0 52 /r
+// with register operands, which the Go assembler does not know.
+func vdpbf16ps(dst, src1, src2 int) string {
+	inv := func(v, bit int) int { return (^v >> bit) & 1 }
+	p0 := inv(dst, 3)<<7 | inv(src2, 4)<<6 | inv(src2, 3)<<5 | inv(dst, 4)<<4 | 0b10
+	p1 := 0<<7 | (^src1&0xF)<<3 | 1<<2 | 0b10
+	p2 := 0b10<<5 | inv(src1, 4)<<3
+	modrm := 0xC0 | (dst&7)<<3 | src2&7
+	return fmt.Sprintf("BYTE $0x62; BYTE $0x%02X; BYTE $0x%02X; BYTE $0x%02X; BYTE $0x52; BYTE $0x%02X", p0, p1, p2, modrm)
 }

@@ -27,10 +27,17 @@ type kernel struct {
 	kc     int // largest k block (B micro-panel kc×nr stays in L1)
 	mc     int // largest row block, a multiple of mr (A block mc×kc in L2)
 	nc     int // largest column block, a multiple of nr (B block kc×nc in L3)
+	// pairs marks bf16 pair kernels: each step consumes two k values, a
+	// and b hold bf16 pairs (low half first in k) in float32-sized slots.
+	pairs bool
 }
 
 // active is the kernel Sgemm uses; chosen at init from the CPU features.
 var active = genericKernel
+
+// bf16Dot is the bf16 pair kernel SgemmBF16Dot uses, nil when the CPU
+// lacks one.
+var bf16Dot *kernel
 
 // Kernel names the micro-kernel in use: "avx512", "avx2" or "generic".
 func Kernel() string { return active.name }

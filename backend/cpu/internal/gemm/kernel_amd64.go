@@ -9,6 +9,12 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func kernelAVX512(kc int, a, b, c *float32, ldc int, add bool)
 
+// kernelAVX512BF16 is the 14×32 AVX512_BF16 pair micro-kernel
+// (kernel_avx512bf16_amd64.s).
+//
+//go:noescape
+func kernelAVX512BF16(kc int, a, b, c *float32, ldc int, add bool)
+
 // kernelAVX2 is the 6×16 AVX2+FMA micro-kernel (kernel_avx2_amd64.s).
 //
 //go:noescape
@@ -19,6 +25,14 @@ var avx512Kernel = kernel{
 	fn: func(kc int, a, b, c []float32, ldc int, add bool) {
 		checkTile(kc, 14, 32, a, b, c, ldc)
 		kernelAVX512(kc, &a[0], &b[0], &c[0], ldc, add)
+	},
+}
+
+var avx512BF16Kernel = kernel{
+	name: "avx512bf16", mr: 14, nr: 32, kc: 512, mc: 14 * 24, nc: 32 * 96, pairs: true,
+	fn: func(kc int, a, b, c []float32, ldc int, add bool) {
+		checkTile(kc, 14, 32, a, b, c, ldc)
+		kernelAVX512BF16(kc, &a[0], &b[0], &c[0], ldc, add)
 	},
 }
 
@@ -50,4 +64,12 @@ func available() []kernel {
 	return append(ks, genericKernel)
 }
 
-func init() { active = available()[0] }
+// hasBF16Dot reports whether the CPU runs the bf16 pair kernel.
+func hasBF16Dot() bool { return cpu.X86.HasAVX512F && cpu.X86.HasAVX512BF16 }
+
+func init() {
+	active = available()[0]
+	if hasBF16Dot() {
+		bf16Dot = &avx512BF16Kernel
+	}
+}

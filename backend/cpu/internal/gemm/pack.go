@@ -87,7 +87,9 @@ func packB(dst []float32, b *matB, nr, pc, kc, jc, nc, q0, q1 int) {
 // dst[r*kc*mr:] holding kc columns of mr values, rows past h zeroed:
 //
 //	dst[r*kc*mr + p*mr + i] = A(i0+r*mr+i, pc+p)
-func packA(dst, a []float32, lda int, trans bool, mr, i0, h, pc, kc int) {
+//
+// With round, each value is rounded to the nearest bfloat16 (as float32).
+func packA(dst, a []float32, lda int, trans, round bool, mr, i0, h, pc, kc int) {
 	for r0 := 0; r0 < h; r0 += mr {
 		rh := min(mr, h-r0)
 		d := dst[(r0/mr)*kc*mr:][:kc*mr]
@@ -98,12 +100,17 @@ func packA(dst, a []float32, lda int, trans bool, mr, i0, h, pc, kc int) {
 			for p := range kc {
 				copy(d[p*mr:p*mr+rh], a[(pc+p)*lda+i0+r0:])
 			}
-			continue
+		} else {
+			for i := range rh {
+				row := a[(i0+r0+i)*lda+pc:][:kc]
+				for p, v := range row {
+					d[p*mr+i] = v
+				}
+			}
 		}
-		for i := range rh {
-			row := a[(i0+r0+i)*lda+pc:][:kc]
-			for p, v := range row {
-				d[p*mr+i] = v
+		if round {
+			for p, v := range d {
+				d[p] = math.Float32frombits(uint32(half.BF16Bits(v)) << 16)
 			}
 		}
 	}

@@ -88,4 +88,3 @@ func checkMat(name string, rows, cols, size, ld int) {
 		panic(fmt.Sprintf("gemm: %s is %d×%d with stride %d but holds %d elements", name, rows, cols, ld, size))
 	}
 }
-

@@ -200,3 +200,30 @@ func TestToneCharacter(t *testing.T) {
 		}
 	}
 }
+
+// TestPhasorToneMatchesToneAt compares the recursive tone synthesis with the
+// closed form, sample by sample, for every surface and size.
+func TestPhasorToneMatchesToneAt(t *testing.T) {
+	for _, surf := range []Surface{Floor, WallLeft} {
+		for _, sz := range Sizes {
+			im := Impact{Time: 0.123456789, Surface: surf, Strength: 0.7}
+			im.Sample = int(math.Ceil(im.Time * SampleRate))
+			acc := make([]float64, SampleRate)
+			addTone(acc, im, sz)
+			var maxErr float64
+			at := 0
+			for n := im.Sample; n < len(acc); n++ {
+				want := ToneAt(float64(n)/SampleRate-im.Time, im.Strength, surf, sz)
+				if math.Abs(want) < tailCut*toneGain*im.Strength && acc[n] == 0 {
+					continue // past the truncated tail
+				}
+				if e := math.Abs(acc[n] - want); e > maxErr {
+					maxErr, at = e, n
+				}
+			}
+			if maxErr > 1e-10 {
+				t.Errorf("%s %s: max |err| %.3g at sample %d", surf, sz.Name, maxErr, at)
+			}
+		}
+	}
+}

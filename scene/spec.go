@@ -62,17 +62,27 @@ func (s *Spec) Samples() int { return s.Frames * SampleRate / FPS }
 // NewSpec draws the scene of clip index under seed from [ClipRNG]. Thrown
 // scenes are redrawn (from the same generator, so still deterministically)
 // until every ball hits a wall within the clip, so that the caption "is
-// thrown against the wall" is true.
+// thrown against the wall" is true (after 100 redraws the last scene is kept
+// and captioned as bouncing).
 func NewSpec(seed uint64, index int) *Spec {
 	rng := ClipRNG(seed, index)
-	for {
+	for attempt := 0; ; attempt++ {
 		s := drawSpec(rng)
 		s.Seed, s.Index = seed, index
 		if s.Motion != Thrown || everyBallHitsWall(s) {
 			return s
 		}
+		if attempt == maxThrowAttempts {
+			// Never seen in practice; keeps NewSpec total. "bounces" is
+			// true of any scene.
+			s.Motion, s.Verb = Dropped, 2
+			return s
+		}
 	}
 }
+
+// maxThrowAttempts bounds the redraws of a thrown scene.
+const maxThrowAttempts = 100
 
 func everyBallHitsWall(s *Spec) bool {
 	sim := Simulate(s)

@@ -1,13 +1,33 @@
 // Command lockstep-data writes the synthetic ball-and-sound clips of the demo
 // model (package scene) to a directory, for training and evaluation:
 //
-//	lockstep-data --out DIR --n 100 --seed 1 [--preview]
+//	lockstep-data --out DIR --n 100 --seed 1 [--npz] [--preview]
 //
-// Per clip i it writes clip_%06d.frames.npy (uint8 [F,H,W,3]),
-// clip_%06d.audio.npy (float32 [N], 16 kHz mono) and clip_%06d.json (ground
-// truth, see scene.Truth), then manifest.jsonl (one line per clip, in index
-// order) and vocabulary.txt (the caption words). --preview also writes
-// preview/sheet.png and preview/clip_%06d.wav for the first clips.
+// Clip i depends only on (seed, i), never on --workers or --start, so data
+// sets can be extended or sharded. Per clip it writes
+//
+//	clip_%06d.frames.npy  uint8 [F, H, W, 3] RGB, frame f at time f/12 s
+//	clip_%06d.audio.npy   float32 [N] mono at 16 kHz, N = F*16000/12
+//	clip_%06d.json        ground truth (scene.Truth: caption, size, fps,
+//	                      sample_rate, duration, ball tracks in pixels,
+//	                      impacts with time, sample, ball, surface, speed)
+//
+// or with --npz one deflated clip_%06d.npz (members frames.npy, audio.npy;
+// about 4x smaller) in place of the two .npy files; then manifest.jsonl (one
+// line per clip, in index order: index, caption, width, height, frames,
+// samples, duration, impacts, frames_file, audio_file, truth_file) and
+// vocabulary.txt (every caption word, one per line). --preview also writes
+// preview/sheet.png (one row of frames per clip, with a strip marking floor
+// and wall impacts) and preview/clip_%06d.wav (16-bit PCM) for the first
+// clips.
+//
+// Reading a clip in PyTorch:
+//
+//	import json, numpy as np, torch
+//	frames = torch.from_numpy(np.load(d + "/clip_000000.frames.npy"))  # uint8 [F,H,W,3]
+//	audio = torch.from_numpy(np.load(d + "/clip_000000.audio.npy"))    # float32 [N]
+//	truth = json.load(open(d + "/clip_000000.json"))
+//	# --npz: z = np.load(d + "/clip_000000.npz"); z["frames"], z["audio"]
 package main
 
 import (
@@ -27,14 +47,15 @@ import (
 )
 
 type cli struct {
-	Out       string `required:"" type:"path" help:"Output directory (created if missing)."`
-	N         int    `default:"100" help:"Number of clips."`
-	Seed      uint64 `default:"1" help:"Data set seed; clip i depends only on (seed, i)."`
-	Start     int    `default:"0" help:"Index of the first clip (to extend or shard a data set)."`
-	Workers   int    `default:"0" help:"Parallel workers (0: GOMAXPROCS); output does not depend on it."`
-	Preview   bool   `help:"Also write preview/sheet.png and preview WAVs of the first clips."`
-	PreviewN  int    `default:"4" name:"preview-n" help:"Number of clips in the preview."`
-	PreviewCo int    `default:"24" name:"preview-columns" help:"Frames per clip in the preview sheet."`
+	Out            string `required:"" type:"path" help:"Output directory (created if missing)."`
+	N              int    `default:"100" help:"Number of clips."`
+	Seed           uint64 `default:"1" help:"Data set seed; clip i depends only on (seed, i)."`
+	Start          int    `default:"0" help:"Index of the first clip (to extend or shard a data set)."`
+	Workers        int    `default:"0" help:"Parallel workers (0: GOMAXPROCS); output does not depend on it."`
+	Npz            bool   `help:"Write one deflated clip_%06d.npz (frames, audio) per clip instead of two .npy files."`
+	Preview        bool   `help:"Also write preview/sheet.png and preview WAVs of the first clips."`
+	PreviewN       int    `default:"4" name:"preview-n" help:"Number of clips in the preview."`
+	PreviewColumns int    `default:"24" name:"preview-columns" help:"Frames per clip in the preview sheet."`
 }
 
 // manifestLine is one line of manifest.jsonl.
@@ -87,7 +108,11 @@ func run(c *cli) error {
 		wg.Go(func() {
 			for k := range next {
 				clip := scene.Generate(c.Seed, c.Start+k)
-				files, err := sceneio.WriteClip(c.Out, clip)
+				write := sceneio.WriteClip
+				if c.Npz {
+					write = sceneio.WriteClipNpz
+				}
+				files, err := write(c.Out, clip)
 				errs[k] = err
 				t := clip.Truth
 				lines[k] = manifestLine{t.Index, t.Caption, t.Width, t.Height, t.Frames, t.Samples, t.Duration, len(t.Impacts), files}
@@ -155,7 +180,7 @@ func writePreview(c *cli, clips []*scene.Clip) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create preview directory: %w", err)
 	}
-	sheet := sceneio.Spritesheet(clips, sceneio.SheetOptions{Columns: c.PreviewCo, Step: 1, Scale: 2})
+	sheet := sceneio.Spritesheet(clips, sceneio.SheetOptions{Columns: c.PreviewColumns, Step: 1, Scale: 2})
 	if err := sceneio.WriteFile(filepath.Join(dir, "sheet.png"), func(w *bufio.Writer) error {
 		return sceneio.WritePNG(w, sheet)
 	}); err != nil {

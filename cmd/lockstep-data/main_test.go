@@ -16,7 +16,7 @@ func TestOutputIndependentOfWorkers(t *testing.T) {
 	if err := run(&cli{Out: a, N: 5, Seed: 3, Workers: 1}); err != nil {
 		t.Fatal(err)
 	}
-	if err := run(&cli{Out: b, N: 5, Seed: 3, Workers: 3, Preview: true, PreviewN: 2, PreviewCo: 8}); err != nil {
+	if err := run(&cli{Out: b, N: 5, Seed: 3, Workers: 3, Preview: true, PreviewN: 2, PreviewColumns: 8}); err != nil {
 		t.Fatal(err)
 	}
 	files, err := filepath.Glob(filepath.Join(a, "*"))

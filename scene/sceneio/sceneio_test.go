@@ -1,9 +1,11 @@
 package sceneio
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -131,5 +133,47 @@ func TestSpritesheetSize(t *testing.T) {
 	}
 	if w, h := img.Rect.Dx(), img.Rect.Dy(); w != 2*(6*(cw+2)+2) || h != 2*(2*(ch+stripHeight+2)+2) {
 		t.Errorf("sheet %dx%d for cells %dx%d", w, h, cw, ch)
+	}
+}
+
+func TestWriteClipNpz(t *testing.T) {
+	c := scene.Generate(1, 7)
+	var raw [2][]byte
+	for k, dir := range []string{t.TempDir(), t.TempDir()} {
+		names, err := WriteClipNpz(dir, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if raw[k], err = os.ReadFile(filepath.Join(dir, names.Frames)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(raw[0], raw[1]) {
+		t.Error("two writes of the same clip give different .npz bytes")
+	}
+	zr, err := zip.NewReader(bytes.NewReader(raw[0]), int64(len(raw[0])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want [2]bytes.Buffer
+	if err := WriteNpyUint8(&want[0], c.Frames, c.Spec.Frames, c.Spec.Size.H, c.Spec.Size.W, 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteNpyFloat32(&want[1], c.Audio, len(c.Audio)); err != nil {
+		t.Fatal(err)
+	}
+	if len(zr.File) != 2 || zr.File[0].Name != "frames.npy" || zr.File[1].Name != "audio.npy" {
+		t.Fatalf("members %v", zr.File)
+	}
+	for k, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil || !bytes.Equal(got, want[k].Bytes()) {
+			t.Errorf("%s: %d bytes (%v), want the %d bytes of the .npy writer", f.Name, len(got), err, want[k].Len())
+		}
 	}
 }

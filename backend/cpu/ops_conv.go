@@ -128,7 +128,8 @@ func (g *convGeom) outShape(nd int) []int {
 // Cin/groups, *kernel] and optional bias [Cout], computed as an implicit
 // GEMM: for each (batch, group, tile of output positions) the input
 // patches are gathered into an im2col matrix (padding applied on the fly)
-// and multiplied by the group's weights with sgemm. Tiles are independent
+// and multiplied by the group's weights with sgemm (groups of one input
+// channel use the direct kernel convDepthwise). Tiles are independent
 // and sgemm's summation order does not depend on the columns it is given,
 // so results do not depend on the thread count.
 func (c *Context) Conv(x, w, bias backend.Tensor, p backend.ConvParams) backend.Tensor {
@@ -144,6 +145,23 @@ func (c *Context) Conv(x, w, bias backend.Tensor, p backend.ConvParams) backend.
 	}
 
 	cinG, coutG, npos := g.cinG(), g.coutG(), g.outVol()
+	if cinG == 1 {
+		// Depthwise (one input channel per group): no GEMM to feed.
+		maps := newConvMaps(g)
+		kvol, inVol := g.kvol(), g.inVol()
+		c.b.parallelFor(g.batch*g.cout, 1, func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				b, co := r/g.cout, r%g.cout
+				var bv float32
+				if bd != nil {
+					bv = bd[co]
+				}
+				img := xd[(b*g.cin+co/coutG)*inVol : (b*g.cin+co/coutG+1)*inVol]
+				convDepthwise(out.data[r*npos:(r+1)*npos], img, wd[co*kvol:(co+1)*kvol], bv, g, maps)
+			}
+		})
+		return out
+	}
 	kdim := cinG * g.kvol()
 	nt := convTileLen(npos, max(64, convTileFloats/kdim), g.batch*g.groups, c.b.threads)
 	tiles := (npos + nt - 1) / nt

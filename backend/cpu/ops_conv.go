@@ -27,8 +27,10 @@ func (g *convGeom) coutG() int { return g.cout / g.groups }
 // kvol is the number of kernel taps.
 func (g *convGeom) kvol() int { return g.k[0] * g.k[1] * g.k[2] }
 
-// inVol and outVol are the numbers of input and output positions.
-func (g *convGeom) inVol() int  { return g.in[0] * g.in[1] * g.in[2] }
+// inVol is the number of input positions of one channel.
+func (g *convGeom) inVol() int { return g.in[0] * g.in[1] * g.in[2] }
+
+// outVol is the number of output positions of one channel.
 func (g *convGeom) outVol() int { return g.out[0] * g.out[1] * g.out[2] }
 
 // pointwise reports whether the im2col matrix is the input itself.

@@ -79,7 +79,7 @@ func attnTile(t *attnBlock, sc attnScratch) {
 				clear(row)
 				continue
 			}
-			alpha := expf(m[i] - mx)
+			alpha := attnExp(m[i] - mx)
 			l[i] = l[i]*alpha + expSub(row, mx)
 			if alpha != 1 {
 				acc := out[i*t.dv : (i+1)*t.dv]
@@ -128,19 +128,19 @@ func attnScaleMax(row, mask []float32, maskK int, scale, mx float32) float32 {
 func expSub(row []float32, mx float32) float32 {
 	var sum float32
 	for j, v := range row {
-		e := expf(v - mx)
+		e := attnExp(v - mx)
 		row[j] = e
 		sum += e
 	}
 	return sum
 }
 
-// expf is a float32 e^x with about 1 ulp of error: Cody–Waite range
+// attnExp is a float32 e^x with about 1 ulp of error: Cody–Waite range
 // reduction x = n·ln2 + r with |r| ≤ ln2/2 (n rounded with the 1.5·2²³
 // trick, no float-to-int conversion), then a degree-6 polynomial for e^r
 // scaled by 2ⁿ through the exponent bits. Below -87.3 (including -Inf) it
 // returns 0; NaN gives NaN.
-func expf(x float32) float32 {
+func attnExp(x float32) float32 {
 	const (
 		log2e = 1.44269504088896341
 		ln2hi = 0.693359375

@@ -179,23 +179,23 @@ func TestAttentionShapeErrors(t *testing.T) {
 	spExpectShapePanic(t, "mask", func() { c.Attention(q, q, q, c.Zeros(2, 3), 1) })
 }
 
-func TestExpf(t *testing.T) {
+func TestAttnExp(t *testing.T) {
 	maxRel := 0.0
 	for x := float32(-87.3); x < 88; x += 0.0137 {
 		want := math.Exp(float64(x))
-		rel := math.Abs(float64(expf(x))-want) / want
+		rel := math.Abs(float64(attnExp(x))-want) / want
 		maxRel = math.Max(maxRel, rel)
 	}
 	if maxRel > 3e-7 {
-		t.Errorf("expf max rel err %.3g > 3e-7", maxRel)
+		t.Errorf("attnExp max rel err %.3g > 3e-7", maxRel)
 	}
-	if e := expf(float32(math.Inf(-1))); e != 0 {
-		t.Errorf("expf(-Inf) = %v", e)
+	if e := attnExp(float32(math.Inf(-1))); e != 0 {
+		t.Errorf("attnExp(-Inf) = %v", e)
 	}
-	if e := expf(0); e != 1 {
-		t.Errorf("expf(0) = %v", e)
+	if e := attnExp(0); e != 1 {
+		t.Errorf("attnExp(0) = %v", e)
 	}
-	if e := expf(float32(math.NaN())); !math.IsNaN(float64(e)) {
-		t.Errorf("expf(NaN) = %v", e)
+	if e := attnExp(float32(math.NaN())); !math.IsNaN(float64(e)) {
+		t.Errorf("attnExp(NaN) = %v", e)
 	}
 }

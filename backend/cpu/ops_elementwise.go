@@ -185,7 +185,8 @@ func binaryKernel(op backend.BinaryOp, dst, a []float32, sa int, b []float32, sb
 }
 
 // Unary applies op elementwise. Transcendental functions are evaluated in
-// float64 and rounded once, so they are within an ulp or so of PyTorch.
+// float64 (math, or expAcc for the exponential family) and rounded once, so
+// they are within an ulp or so of the exact result.
 func (c *Context) Unary(op backend.UnaryOp, a backend.Tensor) backend.Tensor {
 	if op > backend.GELUTanh {
 		panic("cpu.Unary: invalid op")
@@ -216,7 +217,7 @@ func unaryKernel(op backend.UnaryOp, dst, src []float32) {
 		}
 	case backend.Exp:
 		for i, x := range src {
-			dst[i] = float32(math.Exp(float64(x)))
+			dst[i] = float32(expAcc(float64(x)))
 		}
 	case backend.Log:
 		for i, x := range src {
@@ -268,21 +269,13 @@ func unaryKernel(op backend.UnaryOp, dst, src []float32) {
 			dst[i] = float32(0.5 * v * (1 + math.Erf(v*(1/math.Sqrt2))))
 		}
 	case backend.GELUTanh:
-		const k = 0.7978845608028654 // √(2/π)
+		// x/2·(1+tanh(y)) = x·σ(2y), which has no cancellation for x < 0.
+		const k = 2 * 0.7978845608028654 // 2·√(2/π)
 		for i, x := range src {
 			v := float64(x)
-			dst[i] = float32(0.5 * v * (1 + math.Tanh(k*(v+0.044715*v*v*v))))
+			dst[i] = float32(v * sigmoid(k*(v+0.044715*v*v*v)))
 		}
 	}
-}
-
-// sigmoid is 1/(1+e^-x), without overflow for large |x|.
-func sigmoid(x float64) float64 {
-	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
-	}
-	e := math.Exp(x)
-	return e / (1 + e)
 }
 
 // Affine returns a*scale + shift.

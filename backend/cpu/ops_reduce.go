@@ -1,8 +1,6 @@
 package cpu
 
 import (
-	"math"
-
 	"github.com/lockstep-av/lockstep/backend"
 )
 
@@ -101,7 +99,7 @@ func reduceKernel(op backend.ReduceOp, dst, src []float32, n, ld int, acc []floa
 }
 
 // Softmax normalises exp(a - max) along axis. The exponentials are
-// computed in float64 (from the exact difference x - max) and summed in
+// computed in float64 by expAcc (from the exact difference x - max) and summed in
 // float64 in index order.
 func (c *Context) Softmax(a backend.Tensor, axis int) backend.Tensor {
 	shape := a.Shape()
@@ -109,7 +107,7 @@ func (c *Context) Softmax(a backend.Tensor, axis int) backend.Tensor {
 	outer, n, inner := splitAxis(shape, axis)
 	src := c.f32("Softmax", a)
 	out := c.newTensor(shape...)
-	if n == 0 {
+	if len(out.data) == 0 {
 		return out
 	}
 	blocks := (inner + reduceBlock - 1) / reduceBlock
@@ -147,7 +145,7 @@ func softmaxKernel(dst, src []float32, n, ld, w int, mx []float32, sum []float64
 	for j := range n {
 		d := dst[j*ld : j*ld+w]
 		for i, x := range src[j*ld : j*ld+w] {
-			e := math.Exp(float64(x) - float64(mx[i]))
+			e := expAcc(float64(x) - float64(mx[i]))
 			sum[i] += e
 			d[i] = float32(e)
 		}

@@ -115,6 +115,16 @@ func TestSoftmax(t *testing.T) {
 			coreCheck(t, fmt.Sprintf("threads%d/%v axis %d", threads, tc.shape, tc.axis), got, want, 1e-30, 4e-7)
 		}
 	}
+	// Empty tensors give empty results.
+	c0 := New(2).newContext()
+	for _, shape := range [][]int{{0, 3}, {3, 0}, {2, 3, 0}} {
+		for _, ax := range []int{0, -1} {
+			if got := c0.Softmax(c0.Zeros(shape...), ax); backend.NumElements(got.Shape()) != 0 {
+				t.Errorf("Softmax of %v: shape %v", shape, got.Shape())
+			}
+			c0.Reduce(backend.Sum, c0.Zeros(shape...), ax, true)
+		}
+	}
 	// A masked (-Inf) entry gets probability 0; huge logits do not overflow.
 	c := New(1).newContext()
 	got := c.b.Float32(c.Softmax(c.Constant([]float32{float32(math.Inf(-1)), 1000, 1000}, 3), 0))

@@ -73,3 +73,41 @@ func init() {
 		bf16Dot = &avx512BF16Kernel
 	}
 }
+
+// packA14AVX512 packs blocks×16 columns of 14 rows of A (row i at
+// src[i*lda:]) into dst as 14-value columns (see pack_avx512_amd64.s).
+//
+//go:noescape
+func packA14AVX512(dst, src *float32, lda, blocks int)
+
+// packA14PairsAVX512 is packA14AVX512 for bf16 pairs: blocks×32 columns
+// become blocks×16 steps of 14 words.
+//
+//go:noescape
+func packA14PairsAVX512(dst, src *float32, lda, blocks int)
+
+// packA14Fast packs the first 16*floor(kc/16) columns of a full 14-row
+// panel and returns how many it packed.
+func packA14Fast(d, a []float32, base, lda, kc int) int {
+	blocks := kc / 16
+	if blocks == 0 || !cpu.X86.HasAVX512F {
+		return 0
+	}
+	_ = a[base+13*lda+16*blocks-1]
+	_ = d[16*blocks*14-1]
+	packA14AVX512(&d[0], &a[base], lda, blocks)
+	return 16 * blocks
+}
+
+// packA14PairsFast packs the first 32*floor(kc/32) columns of a full
+// 14-row panel as bf16 pairs and returns how many columns it packed.
+func packA14PairsFast(d, a []float32, base, lda, kc int) int {
+	blocks := kc / 32
+	if blocks == 0 || !hasBF16Dot() {
+		return 0
+	}
+	_ = a[base+13*lda+32*blocks-1]
+	_ = d[16*blocks*14-1]
+	packA14PairsAVX512(&d[0], &a[base], lda, blocks)
+	return 32 * blocks
+}

@@ -101,10 +101,14 @@ func packA(dst, a []float32, lda int, trans, round bool, mr, i0, h, pc, kc int) 
 				copy(d[p*mr:p*mr+rh], a[(pc+p)*lda+i0+r0:])
 			}
 		} else {
+			done := 0
+			if mr == 14 && rh == 14 {
+				done = packA14Fast(d, a, (i0+r0)*lda+pc, lda, kc)
+			}
 			for i := range rh {
 				row := a[(i0+r0+i)*lda+pc:][:kc]
-				for p, v := range row {
-					d[p*mr+i] = v
+				for p := done; p < kc; p++ {
+					d[p*mr+i] = row[p]
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package gemm
 
 import (
+	"encoding/binary"
 	"unsafe"
 
 	"github.com/lockstep-av/lockstep/internal/half"
@@ -22,37 +23,39 @@ func words(f []float32) []uint32 {
 func packBPairs(dst []float32, b *matB, nr, pc, kc, jc, nc, q0, q1 int) {
 	steps := (kc + 1) / 2
 	raw := b.raw
+	le := binary.LittleEndian
 	for q := q0; q < q1; q++ {
 		j0 := jc + q*nr
 		w := min(nr, jc+nc-j0)
 		d := words(dst[q*steps*nr : (q+1)*steps*nr])
-		if w < nr || kc%2 != 0 {
+		if w < nr {
 			clear(d)
 		}
 		if b.trans {
-			// B is n×k: the pair for (t, j) is one aligned word of row j.
+			// B is n×k: the pair for (t, j) is one word of row j.
 			for j := range w {
 				src := raw[2*((j0+j)*b.ld+pc):][:2*kc]
 				for t := range kc / 2 {
-					d[t*nr+j] = uint32(src[4*t]) | uint32(src[4*t+1])<<8 | uint32(src[4*t+2])<<16 | uint32(src[4*t+3])<<24
+					d[t*nr+j] = le.Uint32(src[4*t:])
 				}
 				if kc%2 != 0 {
-					d[(steps-1)*nr+j] = uint32(src[2*kc-2]) | uint32(src[2*kc-1])<<8
+					d[(steps-1)*nr+j] = uint32(le.Uint16(src[2*kc-2:]))
 				}
 			}
 			continue
 		}
-		for p := range kc {
-			src := raw[2*((pc+p)*b.ld+j0):][:2*w]
-			row := d[(p/2)*nr:][:w]
-			shift := uint(16 * (p % 2))
-			for j := range row {
-				v := uint32(src[2*j]) | uint32(src[2*j+1])<<8
-				if shift == 0 {
-					row[j] = v
-				} else {
-					row[j] |= v << 16
+		for t := range steps {
+			lo := raw[2*((pc+2*t)*b.ld+j0):][:2*w]
+			row := d[t*nr:][:w]
+			if 2*t+1 == kc {
+				for j := range row {
+					row[j] = uint32(le.Uint16(lo[2*j:]))
 				}
+				continue
+			}
+			hi := raw[2*((pc+2*t+1)*b.ld+j0):][:2*w]
+			for j := range row {
+				row[j] = uint32(le.Uint16(lo[2*j:])) | uint32(le.Uint16(hi[2*j:]))<<16
 			}
 		}
 	}
@@ -89,9 +92,13 @@ func packAPairs(dst, a []float32, lda int, trans bool, mr, i0, h, pc, kc int) {
 			}
 			continue
 		}
+		done := 0
+		if mr == 14 && rh == 14 {
+			done = packA14PairsFast(dst[(r0/mr)*steps*mr:], a, (i0+r0)*lda+pc, lda, kc) / 2
+		}
 		for i := range rh {
 			row := a[(i0+r0+i)*lda+pc:][:kc]
-			for t := range kc / 2 {
+			for t := done; t < kc/2; t++ {
 				d[t*mr+i] = bf(row[2*t]) | bf(row[2*t+1])<<16
 			}
 			if kc%2 != 0 {

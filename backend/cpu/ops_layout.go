@@ -46,8 +46,12 @@ func (c *Context) Permute(a backend.Tensor, axes ...int) backend.Tensor {
 	seen := make([]bool, r)
 	oshape := make([]int, r)
 	istr := make([]int, r) // input stride of each output axis
+	q := -1                // the output axis that is the input's last
 	for i, ax := range axes {
 		ax = backend.NormAxis("Permute", ax, r)
+		if ax == r-1 {
+			q = i
+		}
 		if seen[ax] {
 			backend.ShapePanic("Permute", fmt.Sprintf("axes %v repeat an axis", axes), a)
 		}
@@ -65,6 +69,10 @@ func (c *Context) Permute(a backend.Tensor, axes ...int) backend.Tensor {
 		return out
 	}
 	inner, is := oshape[r-1], istr[r-1]
+	if is != 1 && oshape[q] >= 8 && inner >= 8 {
+		c.permuteTiled(out.data, src, oshape, istr, q)
+		return out
+	}
 	rows := len(src) / inner
 	c.b.parallelFor(rows, max(1, elemGrain/inner), func(lo, hi int) {
 		for row := lo; row < hi; row++ {
@@ -84,6 +92,53 @@ func (c *Context) Permute(a backend.Tensor, axes ...int) backend.Tensor {
 		}
 	})
 	return out
+}
+
+// permuteTiled is Permute when the output's last axis is strided in the
+// input: for every combination of the other axes it copies the plane
+// spanned by output axis q (contiguous in the input) and the last output
+// axis in permuteTile×permuteTile blocks, so that both sides stay in cache.
+// Reference loop (istr: input stride of each output axis):
+//
+//	for each output multi-index o {
+//		dst[flat(o)] = src[Σ_d o[d]·istr[d]]
+//	}
+func (c *Context) permuteTiled(dst, src []float32, oshape, istr []int, q int) {
+	const permuteTile = 32
+	r := len(oshape)
+	inner, is, nq := oshape[r-1], istr[r-1], oshape[q]
+	ostr := make([]int, r)
+	for d := range ostr {
+		ostr[d] = backend.NumElements(oshape[d+1:])
+	}
+	planes := len(src) / (nq * inner)
+	qTiles := (nq + permuteTile - 1) / permuteTile
+	c.b.parallelFor(planes*qTiles, max(1, elemGrain/(permuteTile*inner)), func(lo, hi int) {
+		for u := lo; u < hi; u++ {
+			p, qt := u/qTiles, u%qTiles
+			ioff, ooff := 0, 0
+			for d := r - 2; d >= 0; d-- {
+				if d == q {
+					continue
+				}
+				i := p % oshape[d]
+				p /= oshape[d]
+				ioff += i * istr[d]
+				ooff += i * ostr[d]
+			}
+			q0, q1 := qt*permuteTile, min(nq, (qt+1)*permuteTile)
+			for j0 := 0; j0 < inner; j0 += permuteTile {
+				j1 := min(inner, j0+permuteTile)
+				for iq := q0; iq < q1; iq++ {
+					d := dst[ooff+iq*ostr[q]+j0 : ooff+iq*ostr[q]+j1]
+					s := ioff + iq + j0*is
+					for j := range d {
+						d[j] = src[s+j*is]
+					}
+				}
+			}
+		}
+	})
 }
 
 // Slice keeps indices [start, end) of axis; negative axis counts from the

@@ -39,7 +39,9 @@ func TestPermute(t *testing.T) {
 		{[]int{2, 3, 4}, []int{0, 2, 1}},
 		{[]int{2, 3, 4, 5}, []int{3, 1, 0, 2}},
 		{[]int{2, 3, 4, 5, 3}, []int{0, 3, 1, 4, 2}},
-		{[]int{64, 300}, []int{1, 0}},
+		{[]int{64, 300}, []int{1, 0}},            // tiled transpose
+		{[]int{3, 40, 5, 33}, []int{3, 0, 2, 1}}, // tiled, planes over two axes
+		{[]int{2, 50, 9, 12}, []int{0, 3, 2, 1}}, // tiled, odd tile edges
 		{[]int{5, 7}, []int{0, 1}},
 	}
 	for _, threads := range []int{1, 3} {

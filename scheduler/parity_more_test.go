@@ -1,0 +1,160 @@
+package scheduler_test
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"testing"
+
+	"github.com/lockstep-av/lockstep/scheduler"
+)
+
+func mConfig(c map[string]any, tabs map[string]betaTable) scheduler.MConfig {
+	k := kConfig(c, tabs)
+	return scheduler.MConfig{
+		VP: k.VP, Spacing: k.Spacing, StepsOffset: k.StepsOffset, Sigmas: k.Sigmas,
+		Prediction:    k.Prediction,
+		FinalSigmaMin: cfgStr(c, "final_sigmas_type", "zero") == "sigma_min",
+	}
+}
+
+func flowConfig(f fixture) scheduler.FlowConfig {
+	c := f.Config
+	fc := scheduler.FlowConfig{
+		NumTrainTimesteps: int(cfgNum(c, "num_train_timesteps", 1000)),
+		Shift:             cfgNum(c, "shift", 1),
+		Dynamic:           cfgBool(c, "use_dynamic_shifting"),
+	}
+	if fc.Dynamic {
+		fc.Mu = cfgNum(f.SetTimesteps, "mu", 0)
+	}
+	return fc
+}
+
+func newSamplerMore(f fixture, tabs map[string]betaTable) (scheduler.Sampler[[]float64], scheduler.Prediction, error) {
+	ops := scheduler.F64Ops{}
+	c := f.Config
+	pred := scheduler.Prediction(cfgStr(c, "prediction_type", "epsilon"))
+	switch f.Class {
+	case "DPMSolverMultistepScheduler":
+		algo := cfgStr(c, "algorithm_type", "dpmsolver++")
+		if algo != "dpmsolver++" && algo != "sde-dpmsolver++" {
+			return nil, "", fmt.Errorf("algorithm %s not implemented", algo)
+		}
+		dc := scheduler.DPMConfig{
+			MConfig:           mConfig(c, tabs),
+			Order:             int(cfgNum(c, "solver_order", 2)),
+			Heun:              cfgStr(c, "solver_type", "midpoint") == "heun",
+			SDE:               algo == "sde-dpmsolver++",
+			Seed:              f.Seed,
+			NoLowerOrderFinal: !cfgBool(c, "lower_order_final"),
+			EulerAtFinal:      cfgBool(c, "euler_at_final"),
+		}
+		s, err := scheduler.NewDPMSolverPP[[]float64](ops, dc, f.Steps)
+		return s, pred, err
+	case "UniPCMultistepScheduler":
+		uc := scheduler.UniPCConfig{
+			MConfig:           mConfig(c, tabs),
+			Order:             int(cfgNum(c, "solver_order", 2)),
+			BH1:               cfgStr(c, "solver_type", "bh2") == "bh1",
+			NoLowerOrderFinal: !cfgBool(c, "lower_order_final"),
+		}
+		s, err := scheduler.NewUniPC[[]float64](ops, uc, f.Steps)
+		return s, pred, err
+	case "DDIMScheduler", "DDPMScheduler":
+		dc := scheduler.DDIMConfig{
+			VP:          vpConfig(c, tabs),
+			Spacing:     scheduler.Spacing(cfgStr(c, "timestep_spacing", "leading")),
+			StepsOffset: int(cfgNum(c, "steps_offset", 0)),
+			Prediction:  pred,
+			AlphaToOne:  cfgBool(c, "set_alpha_to_one"),
+			Seed:        f.Seed,
+		}
+		if f.Class == "DDPMScheduler" {
+			s, err := scheduler.NewDDPM[[]float64](ops, dc, f.Steps)
+			return s, pred, err
+		}
+		s, err := scheduler.NewDDIM[[]float64](ops, dc, f.Steps)
+		return s, pred, err
+	case "LCMScheduler":
+		lc := scheduler.LCMConfig{
+			VP:                     vpConfig(c, tabs),
+			OriginalInferenceSteps: int(cfgNum(c, "original_inference_steps", 50)),
+			TimestepScaling:        cfgNum(c, "timestep_scaling", 10),
+			Prediction:             pred,
+			AlphaToOne:             cfgBool(c, "set_alpha_to_one"),
+			Seed:                   f.Seed,
+		}
+		s, err := scheduler.NewLCM[[]float64](ops, lc, f.Steps)
+		return s, pred, err
+	case "FlowMatchEulerDiscreteScheduler":
+		s, err := scheduler.NewFlowEuler[[]float64](ops, flowConfig(f), f.Steps)
+		return s, scheduler.Velocity, err
+	case "FlowMatchHeunDiscreteScheduler":
+		s, err := scheduler.NewFlowHeun[[]float64](ops, flowConfig(f), f.Steps)
+		return s, scheduler.Velocity, err
+	}
+	return nil, "", fmt.Errorf("no Go solver for %s", f.Class)
+}
+
+// betaKey mirrors beta_key in train/diffusers_parity.py.
+func betaKey(c map[string]any) string {
+	g := func(k string) string { return strconv.FormatFloat(cfgNum(c, k, 0), 'g', -1, 64) }
+	return cfgStr(c, "beta_schedule", "linear") + "_" + g("beta_start") + "_" + g("beta_end")
+}
+
+func TestParityDPMSolverPP(t *testing.T) { runParity(t, "diffusers_dpmpp2m.json", 1e-6) }
+func TestParityUniPC(t *testing.T)       { runParity(t, "diffusers_unipc.json", 1e-6) }
+func TestParityDDIM(t *testing.T)        { runParity(t, "diffusers_ddim.json", 1e-6) }
+func TestParityFlow(t *testing.T)        { runParity(t, "diffusers_flow.json", 1e-6) }
+
+// The stochastic solvers draw their noise from the same documented RNG
+// stream on both sides (the parity script stubs diffusers' randn_tensor),
+// so they are compared sample for sample too.
+func TestParityStochastic(t *testing.T) { runParity(t, "diffusers_stochastic.json", 1e-6) }
+
+// TestBetasMatchDiffusers checks our own float32 beta construction against
+// diffusers' tables: cosine betas and every alphas_cumprod exactly (from
+// diffusers' betas), torch.linspace-based betas within 1 float32 ulp.
+func TestBetasMatchDiffusers(t *testing.T) {
+	tabs := loadBetas(t)
+	for name, tab := range tabs {
+		t.Run(name, func(t *testing.T) {
+			c := tab.Config
+			vc := scheduler.VPConfig{
+				BetaStart:      cfgNum(c, "beta_start", 0.0001),
+				BetaEnd:        cfgNum(c, "beta_end", 0.02),
+				Schedule:       scheduler.BetaSchedule(cfgStr(c, "beta_schedule", "linear")),
+				RescaleZeroSNR: cfgBool(c, "rescale_betas_zero_snr"),
+			}
+			own, err := scheduler.NewVP(vc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if vc.RescaleZeroSNR {
+				// Rescale diffusers' own linear betas: exact float32 path.
+				lin := tabs[betaKey(c)]
+				vc.TrainedBetas = lin.Betas
+				z, err := scheduler.NewVP(vc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				compareExact(t, "zsnr betas", z.Betas, tab.Betas, 2)
+				compareExact(t, "zsnr alphas_cumprod", z.AlphasCumprod, tab.AlphasCumprod, 2)
+				return
+			}
+			// torch.linspace(float32) rounds some elements differently
+			// (AVX2 lanes with FMA): 1 ulp, doubled by the square of
+			// scaled_linear.
+			maxULP := map[scheduler.BetaSchedule]int64{scheduler.BetaLinear: 1, scheduler.BetaScaledLinear: 4}[vc.Schedule]
+			compareExact(t, "betas", own.Betas, tab.Betas, maxULP)
+			vc.TrainedBetas = tab.Betas
+			fromTheirs, err := scheduler.NewVP(vc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareExact(t, "alphas_cumprod", fromTheirs.AlphasCumprod, tab.AlphasCumprod, 0)
+		})
+	}
+	_ = math.Abs
+}

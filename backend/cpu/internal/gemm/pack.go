@@ -41,44 +41,56 @@ func packB(dst []float32, b *matB, nr, pc, kc, jc, nc, q0, q1 int) {
 		if w < nr {
 			clear(d)
 		}
+		full := nr == 32 && w == 32 // the assembly packers' panel shape
 		switch {
 		case b.kind == f32 && !b.trans:
 			for p := range kc {
 				copy(d[p*nr:p*nr+w], b.f32[(pc+p)*b.ld+j0:])
 			}
 		case b.kind == f32:
+			done := 0
+			if full {
+				done = packBTFast(d, f32Bytes(b.f32), 4*(j0*b.ld+pc), 4*b.ld, kc, f32, false)
+			}
 			for j := range w {
 				col := b.f32[(j0+j)*b.ld+pc:][:kc]
-				for p, v := range col {
-					d[p*nr+j] = v
+				for p := done; p < kc; p++ {
+					d[p*nr+j] = col[p]
 				}
 			}
 		case !b.trans:
 			for p := range kc {
 				src := b.raw[2*((pc+p)*b.ld+j0):][:2*w]
-				if b.kind == bf16 {
-					half.BF16ToF32(d[p*nr:p*nr+w], src)
-				} else {
-					half.F16ToF32(d[p*nr:p*nr+w], src)
+				row := d[p*nr : p*nr+w]
+				if done := widenFast(row, src, b.kind); done < w {
+					widen(row[done:], src[2*done:], b.kind)
 				}
 			}
-		case b.kind == bf16:
-			for j := range w {
-				src := b.raw[2*((j0+j)*b.ld+pc):][:2*kc]
-				for p := range kc {
-					bits := uint32(src[2*p]) | uint32(src[2*p+1])<<8
-					d[p*nr+j] = math.Float32frombits(bits << 16)
-				}
+		default: // transposed bf16 or f16
+			done := 0
+			if full {
+				done = packBTFast(d, b.raw, 2*(j0*b.ld+pc), 2*b.ld, kc, b.kind, false)
 			}
-		default: // transposed f16
 			var col [maxKC]float32
 			for j := range w {
-				half.F16ToF32(col[:kc], b.raw[2*((j0+j)*b.ld+pc):])
-				for p, v := range col[:kc] {
-					d[p*nr+j] = v
+				if done == kc {
+					break
+				}
+				widen(col[done:kc], b.raw[2*((j0+j)*b.ld+pc+done):], b.kind)
+				for p := done; p < kc; p++ {
+					d[p*nr+j] = col[p]
 				}
 			}
 		}
+	}
+}
+
+// widen converts len(dst) > 0 bf16 or f16 values from src.
+func widen(dst []float32, src []byte, kind elemKind) {
+	if kind == bf16 {
+		half.BF16ToF32(dst, src)
+	} else {
+		half.F16ToF32(dst, src)
 	}
 }
 

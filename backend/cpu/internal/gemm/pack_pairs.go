@@ -27,15 +27,20 @@ func packBPairs(dst []float32, b *matB, nr, pc, kc, jc, nc, q0, q1 int) {
 	for q := q0; q < q1; q++ {
 		j0 := jc + q*nr
 		w := min(nr, jc+nc-j0)
-		d := words(dst[q*steps*nr : (q+1)*steps*nr])
+		df := dst[q*steps*nr : (q+1)*steps*nr]
+		d := words(df)
 		if w < nr {
 			clear(d)
 		}
 		if b.trans {
 			// B is n×k: the pair for (t, j) is one word of row j.
+			done := 0
+			if nr == 32 && w == 32 {
+				done = packBTFast(df, raw, 2*(j0*b.ld+pc), 2*b.ld, kc/2, bf16, true)
+			}
 			for j := range w {
 				src := raw[2*((j0+j)*b.ld+pc):][:2*kc]
-				for t := range kc / 2 {
+				for t := done; t < kc/2; t++ {
 					d[t*nr+j] = le.Uint32(src[4*t:])
 				}
 				if kc%2 != 0 {
@@ -54,7 +59,7 @@ func packBPairs(dst []float32, b *matB, nr, pc, kc, jc, nc, q0, q1 int) {
 				continue
 			}
 			hi := raw[2*((pc+2*t+1)*b.ld+j0):][:2*w]
-			for j := range row {
+			for j := pairFast(df[t*nr:][:w], lo, hi); j < w; j++ {
 				row[j] = uint32(le.Uint16(lo[2*j:])) | uint32(le.Uint16(hi[2*j:]))<<16
 			}
 		}

@@ -99,50 +99,52 @@ func TestPack(t *testing.T) {
 			{matB{raw: rawBF, kind: bf16, ld: ldb, trans: trans}, wBF},
 			{matB{raw: raw16, kind: f16, ld: ldb, trans: trans}, w16},
 		}
-		for _, mt := range mats {
-			bAt := func(p, j int) float32 {
-				if trans {
-					return mt.wide[j*ldb+p]
+		for _, nr := range []int{16, 32} {
+			for _, mt := range mats {
+				bAt := func(p, j int) float32 {
+					if trans {
+						return mt.wide[j*ldb+p]
+					}
+					return mt.wide[p*ldb+j]
 				}
-				return mt.wide[p*ldb+j]
-			}
-			const nr, pc, kc, jc, nc = 16, 5, 37, 3, 60
-			panels := (nc + nr - 1) / nr
-			dst := make([]float32, panels*kc*nr)
-			packB(dst, &mt.b, nr, pc, kc, jc, nc, 0, panels)
-			for q := range panels {
-				for p := range kc {
-					for j := range nr {
-						want := float32(0)
-						if q*nr+j < nc {
-							want = bAt(pc+p, jc+q*nr+j)
-						}
-						if got := dst[q*kc*nr+p*nr+j]; math.Float32bits(got) != math.Float32bits(want) {
-							t.Fatalf("packB kind %d trans %v: q %d p %d j %d = %g, want %g", mt.b.kind, trans, q, p, j, got, want)
+				const pc, kc, jc, nc = 5, 37, 3, 60
+				panels := (nc + nr - 1) / nr
+				dst := make([]float32, panels*kc*nr)
+				packB(dst, &mt.b, nr, pc, kc, jc, nc, 0, panels)
+				for q := range panels {
+					for p := range kc {
+						for j := range nr {
+							want := float32(0)
+							if q*nr+j < nc {
+								want = bAt(pc+p, jc+q*nr+j)
+							}
+							if got := dst[q*kc*nr+p*nr+j]; math.Float32bits(got) != math.Float32bits(want) {
+								t.Fatalf("packB kind %d trans %v nr %d: q %d p %d j %d = %g, want %g", mt.b.kind, trans, nr, q, p, j, got, want)
+							}
 						}
 					}
 				}
-			}
-			if mt.b.kind != bf16 {
-				continue
-			}
-			steps := (kc + 1) / 2
-			dst = make([]float32, panels*steps*nr)
-			packBPairs(dst, &mt.b, nr, pc, kc, jc, nc, 0, panels)
-			w := words(dst)
-			bits := func(p, j int) uint32 { return math.Float32bits(bAt(p, j)) >> 16 }
-			for q := range panels {
-				for s := range steps {
-					for j := range nr {
-						var want uint32
-						if q*nr+j < nc {
-							want = bits(pc+2*s, jc+q*nr+j)
-							if 2*s+1 < kc {
-								want |= bits(pc+2*s+1, jc+q*nr+j) << 16
+				if mt.b.kind != bf16 {
+					continue
+				}
+				steps := (kc + 1) / 2
+				dst = make([]float32, panels*steps*nr)
+				packBPairs(dst, &mt.b, nr, pc, kc, jc, nc, 0, panels)
+				w := words(dst)
+				bits := func(p, j int) uint32 { return math.Float32bits(bAt(p, j)) >> 16 }
+				for q := range panels {
+					for s := range steps {
+						for j := range nr {
+							var want uint32
+							if q*nr+j < nc {
+								want = bits(pc+2*s, jc+q*nr+j)
+								if 2*s+1 < kc {
+									want |= bits(pc+2*s+1, jc+q*nr+j) << 16
+								}
 							}
-						}
-						if got := w[q*steps*nr+s*nr+j]; got != want {
-							t.Fatalf("packBPairs trans %v: q %d step %d j %d = %#x, want %#x", trans, q, s, j, got, want)
+							if got := w[q*steps*nr+s*nr+j]; got != want {
+								t.Fatalf("packBPairs trans %v nr %d: q %d step %d j %d = %#x, want %#x", trans, nr, q, s, j, got, want)
+							}
 						}
 					}
 				}

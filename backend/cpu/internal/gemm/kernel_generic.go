@@ -6,9 +6,10 @@ func kernelGeneric(kc int, a, b, c []float32, ldc int, add bool) {
 	var acc [mr][nr]float32
 	a = a[:kc*mr]
 	b = b[:kc*nr]
-	for p := range kc {
-		bp := (*[nr]float32)(b[p*nr:])
-		ap := (*[mr]float32)(a[p*mr:])
+	for len(a) >= mr && len(b) >= nr {
+		bp := (*[nr]float32)(b)
+		ap := (*[mr]float32)(a)
+		a, b = a[mr:], b[nr:]
 		for i := range mr {
 			ai := ap[i]
 			r := &acc[i]

@@ -39,3 +39,34 @@ func TestExpAcc(t *testing.T) {
 		t.Error("expAcc: NaN must stay NaN and +Inf must overflow float32")
 	}
 }
+
+func TestGeluExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(83, 84))
+	worst, at := 0.0, 0.0
+	for i := range 400000 {
+		x := -22 + 44*rng.Float64()
+		if i%2 == 0 {
+			x = 8*rng.Float64() - 4
+		}
+		got, want := geluExact(x), x/2*math.Erfc(-x/math.Sqrt2)
+		if math.Abs(want) < 0x1p-126 { // below float32's normal range
+			if math.Abs(got-want) > 0x1p-149 {
+				t.Fatalf("geluExact(%v) = %v, want %v", x, got, want)
+			}
+			continue
+		}
+		if e := math.Abs(got-want) / math.Abs(want); e > worst {
+			worst, at = e, x
+		}
+	}
+	if worst > 1e-9 {
+		t.Errorf("geluExact: max rel error %.3g at x = %v", worst, at)
+	}
+	// -Inf gives NaN, like x/2·(1+erf(x/√2)) = -Inf·0 in PyTorch.
+	if !math.IsNaN(geluExact(math.NaN())) || geluExact(math.Inf(1)) != math.Inf(1) || !math.IsNaN(geluExact(math.Inf(-1))) {
+		t.Error("geluExact: NaN, +Inf or -Inf mishandled")
+	}
+	if got := geluExact(-30); got != 0 || !math.Signbit(got) {
+		t.Errorf("geluExact(-30) = %v, want -0", got)
+	}
+}

@@ -264,10 +264,7 @@ func unaryKernel(op backend.UnaryOp, dst, src []float32) {
 			dst[i] = float32(float64(x) * sigmoid(float64(x)))
 		}
 	case backend.GELU:
-		for i, x := range src {
-			v := float64(x)
-			dst[i] = float32(0.5 * v * (1 + math.Erf(v*(1/math.Sqrt2))))
-		}
+		geluKernel(dst, src)
 	case backend.GELUTanh:
 		// x/2·(1+tanh(y)) = x·σ(2y), which has no cancellation for x < 0.
 		const k = 2 * 0.7978845608028654 // 2·√(2/π)

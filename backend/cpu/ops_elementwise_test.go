@@ -102,7 +102,8 @@ func TestUnary(t *testing.T) {
 		{backend.Sigmoid, func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }, false},
 		{backend.ReLU, func(x float64) float64 { return math.Max(x, 0) }, false},
 		{backend.SiLU, func(x float64) float64 { return x / (1 + math.Exp(-x)) }, false},
-		{backend.GELU, func(x float64) float64 { return x / 2 * (1 + math.Erf(x/math.Sqrt2)) }, false},
+		// x/2·(1+erf(x/√2)) as x/2·erfc(-x/√2): no float64 cancellation for x < 0.
+		{backend.GELU, func(x float64) float64 { return x / 2 * math.Erfc(-x/math.Sqrt2) }, false},
 		{backend.GELUTanh, func(x float64) float64 {
 			// x/2·(1+tanh(y)) written as x/(1+e^(-2y)): same function, but
 			// without float64 cancellation for x < -5.

@@ -44,11 +44,12 @@ func expAcc(x float64) float64 {
 	return p * exp2Frac[ni&31] * math.Float64frombits(uint64((ni>>5)+1023)<<52)
 }
 
-// sigmoid is 1/(1+e^-x), without overflow for large |x|.
+// sigmoid is 1/(1+e^-x), without overflow for large |x| and without a
+// data-dependent branch: with e = e^-|x|, it is 1/(1+e) for x >= 0 and
+// e/(1+e) for x < 0, the factor e or 1 being picked by the sign bit.
 func sigmoid(x float64) float64 {
-	if x >= 0 {
-		return 1 / (1 + expAcc(-x))
-	}
-	e := expAcc(x)
-	return e / (1 + e)
+	e := expAcc(-math.Abs(x))
+	m := uint64(int64(math.Float64bits(x)) >> 63) // all ones when x < 0
+	f := math.Float64frombits(math.Float64bits(e)&m | math.Float64bits(1)&^m)
+	return f / (1 + e)
 }

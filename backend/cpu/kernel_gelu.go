@@ -40,20 +40,6 @@ func init() {
 	}
 }
 
-// geluKernel computes dst[i] = float32(geluExact(src[i])) in blocks of
-// 256 values widened to float64, with the exponential inlined in the main
-// loop (the same steps as expAcc) so that the loop makes no calls.
-func geluKernel(dst, src []float32) {
-	var buf [256]float64
-	for len(dst) > 0 {
-		n := min(len(dst), len(buf))
-		widenBlock(buf[:n], src[:n])
-		geluBlock(buf[:n])
-		narrowBlock(dst[:n], buf[:n])
-		dst, src = dst[n:], src[n:]
-	}
-}
-
 // widenBlock converts src to float64 in dst. Converting in a separate loop
 // lets the main loop read whole float64 registers; the compiler's in-loop
 // float32→float64 conversion has a false dependency on the register's old

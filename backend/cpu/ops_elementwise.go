@@ -204,6 +204,10 @@ func (c *Context) Unary(op backend.UnaryOp, a backend.Tensor) backend.Tensor {
 //	for i := range dst {
 //		dst[i] = float32(op(float64(src[i])))
 //	}
+//
+// Ops that are exact in float32 run on float32; the others widen blocks
+// of 256 values to float64 first (see widenBlock), apply unary64 and round
+// once.
 func unaryKernel(op backend.UnaryOp, dst, src []float32) {
 	src = src[:len(dst)]
 	switch op {
@@ -215,22 +219,6 @@ func unaryKernel(op backend.UnaryOp, dst, src []float32) {
 		for i, x := range src {
 			dst[i] = math.Float32frombits(math.Float32bits(x) &^ (1 << 31))
 		}
-	case backend.Exp:
-		for i, x := range src {
-			dst[i] = float32(expAcc(float64(x)))
-		}
-	case backend.Log:
-		for i, x := range src {
-			dst[i] = float32(math.Log(float64(x)))
-		}
-	case backend.Sqrt:
-		for i, x := range src {
-			dst[i] = float32(math.Sqrt(float64(x)))
-		}
-	case backend.Rsqrt:
-		for i, x := range src {
-			dst[i] = float32(1 / math.Sqrt(float64(x)))
-		}
 	case backend.Square:
 		for i, x := range src {
 			dst[i] = x * x
@@ -239,38 +227,70 @@ func unaryKernel(op backend.UnaryOp, dst, src []float32) {
 		for i, x := range src {
 			dst[i] = 1 / x
 		}
-	case backend.Sin:
-		for i, x := range src {
-			dst[i] = float32(math.Sin(float64(x)))
-		}
-	case backend.Cos:
-		for i, x := range src {
-			dst[i] = float32(math.Cos(float64(x)))
-		}
-	case backend.Tanh:
-		for i, x := range src {
-			dst[i] = float32(math.Tanh(float64(x)))
-		}
-	case backend.Sigmoid:
-		for i, x := range src {
-			dst[i] = float32(sigmoid(float64(x)))
-		}
 	case backend.ReLU:
 		for i, x := range src {
 			dst[i] = max(x, 0)
 		}
+	default:
+		var buf [256]float64
+		for len(dst) > 0 {
+			n := min(len(dst), len(buf))
+			b := buf[:n]
+			widenBlock(b, src[:n])
+			unary64(op, b)
+			narrowBlock(dst[:n], b)
+			dst, src = dst[n:], src[n:]
+		}
+	}
+}
+
+// unary64 replaces each x of buf by op(x) for the ops evaluated in
+// float64.
+func unary64(op backend.UnaryOp, buf []float64) {
+	switch op {
+	case backend.Exp:
+		for i, x := range buf {
+			buf[i] = expAcc(x)
+		}
+	case backend.Log:
+		for i, x := range buf {
+			buf[i] = math.Log(x)
+		}
+	case backend.Sqrt:
+		for i, x := range buf {
+			buf[i] = math.Sqrt(x)
+		}
+	case backend.Rsqrt:
+		for i, x := range buf {
+			buf[i] = 1 / math.Sqrt(x)
+		}
+	case backend.Sin:
+		for i, x := range buf {
+			buf[i] = math.Sin(x)
+		}
+	case backend.Cos:
+		for i, x := range buf {
+			buf[i] = math.Cos(x)
+		}
+	case backend.Tanh:
+		for i, x := range buf {
+			buf[i] = math.Tanh(x)
+		}
+	case backend.Sigmoid:
+		for i, x := range buf {
+			buf[i] = sigmoid(x)
+		}
 	case backend.SiLU:
-		for i, x := range src {
-			dst[i] = float32(float64(x) * sigmoid(float64(x)))
+		for i, x := range buf {
+			buf[i] = x * sigmoid(x)
 		}
 	case backend.GELU:
-		geluKernel(dst, src)
+		geluBlock(buf)
 	case backend.GELUTanh:
 		// x/2·(1+tanh(y)) = x·σ(2y), which has no cancellation for x < 0.
 		const k = 2 * 0.7978845608028654 // 2·√(2/π)
-		for i, x := range src {
-			v := float64(x)
-			dst[i] = float32(v * sigmoid(k*(v+0.044715*v*v*v)))
+		for i, x := range buf {
+			buf[i] = x * sigmoid(k*(x+0.044715*x*x*x))
 		}
 	}
 }

@@ -61,6 +61,17 @@ func newSamplerMore(f fixture, tabs map[string]betaTable) (scheduler.Sampler[[]f
 		}
 		s, err := scheduler.NewUniPC[[]float64](ops, uc, f.Steps)
 		return s, pred, err
+	case "DEISMultistepScheduler":
+		dc := scheduler.DEISConfig{
+			MConfig:           mConfig(c, tabs),
+			Order:             int(cfgNum(c, "solver_order", 2)),
+			NoLowerOrderFinal: !cfgBool(c, "lower_order_final"),
+		}
+		s, err := scheduler.NewDEIS[[]float64](ops, dc, f.Steps)
+		return s, pred, err
+	case "IPNDMScheduler":
+		s, err := scheduler.NewIPNDM[[]float64](ops, f.Steps)
+		return s, scheduler.V, err
 	case "DDIMScheduler", "DDPMScheduler":
 		dc := scheduler.DDIMConfig{
 			VP:          vpConfig(c, tabs),
@@ -106,7 +117,15 @@ func betaKey(c map[string]any) string {
 func TestParityDPMSolverPP(t *testing.T) { runParity(t, "diffusers_dpmpp2m.json", 1e-6) }
 func TestParityUniPC(t *testing.T)       { runParity(t, "diffusers_unipc.json", 1e-6) }
 func TestParityDDIM(t *testing.T)        { runParity(t, "diffusers_ddim.json", 1e-6) }
-func TestParityFlow(t *testing.T)        { runParity(t, "diffusers_flow.json", 1e-6) }
+
+// diffusers evaluates DEIS's third-order coefficients in float32 (numpy
+// log of float32 tensors, then differences of nearly equal terms), which
+// moves its final samples by up to ~2e-6 relative; Go uses float64. An
+// experiment emulating float32 there fixed one case and worsened another
+// (numpy's float32 log is not correctly rounded), so DEIS gets 3e-6.
+func TestParityDEIS(t *testing.T)  { runParity(t, "diffusers_deis.json", 3e-6) }
+func TestParityIPNDM(t *testing.T) { runParity(t, "diffusers_ipndm.json", 1e-6) }
+func TestParityFlow(t *testing.T)  { runParity(t, "diffusers_flow.json", 1e-6) }
 
 // The stochastic solvers draw their noise from the same documented RNG
 // stream on both sides (the parity script stubs diffusers' randn_tensor),

@@ -259,6 +259,8 @@ def run_case(case):
     pred = cfg.get("prediction_type", "epsilon")
     if kind == "flow":
         pred = "flow"
+    if kind == "ipndm":
+        pred = "v_prediction"  # iPNDM's eps = sigma*x + alpha*model_output assumes v
     init = np.array(RNG(SEED, 0).normals(BATCH * DIM)).reshape(BATCH, DIM)
     NOISE["rng"] = RNG(SEED, 1)
     x = torch.tensor(init, dtype=torch.float64) * float(getattr(sched, "init_noise_sigma", 1.0))
@@ -279,6 +281,9 @@ def run_case(case):
             x_in = x
             s = float(sched.sigmas[i])
             a, b = 1.0 - s, s
+        elif kind == "ipndm":
+            x_in = x
+            a, b = float(sched.alphas[i]), float(sched.betas[i])
         out = torch.tensor(gmm_predict(x_in.numpy(), a, b, pred), dtype=torch.float64)
         nfe += 1
         skw = dict(case.get("step", {}))
@@ -294,7 +299,7 @@ def run_case(case):
         "seed": SEED,
         "init_noise_sigma": float(getattr(sched, "init_noise_sigma", 1.0)),
         "timesteps": f32list(ts),
-        "sigmas": f32list(sched.sigmas) if hasattr(sched, "sigmas") else [],
+        "sigmas": f32list(sched.betas if kind == "ipndm" else sched.sigmas) if hasattr(sched, "sigmas") or kind == "ipndm" else [],
         "nfe": nfe,
         "initial_noise": init.tolist(),
         "final": x.numpy().tolist(),
@@ -339,6 +344,14 @@ def cases():
     add("unipc", "unipc_bh1_o3_sd_karras_12", *U, "vp_sigma", 12, dict(SD, solver_order=3, solver_type="bh1", use_karras_sigmas=True, final_sigmas_type="sigma_min"))
     add("unipc", "unipc_bh2_o1_linear_8", *U, "vp_sigma", 8, dict(solver_order=1))
     add("unipc", "unipc_bh2_o2_sd_trailing_20", *U, "vp_sigma", 20, dict(SD, timestep_spacing="trailing"))
+    DE = ("DEISMultistepScheduler", "scheduling_deis_multistep")
+    add("deis", "deis_o2_linear_10", *DE, "vp_sigma", 10, dict())
+    add("deis", "deis_o3_linear_12", *DE, "vp_sigma", 12, dict(solver_order=3))
+    add("deis", "deis_o3_sd_karras_10", *DE, "vp_sigma", 10, dict(SD, solver_order=3, use_karras_sigmas=True))
+    add("deis", "deis_o1_sd_trailing_8", *DE, "vp_sigma", 8, dict(SD, solver_order=1, timestep_spacing="trailing"))
+    IP = ("IPNDMScheduler", "scheduling_ipndm")
+    add("ipndm", "ipndm_10", *IP, "ipndm", 10, dict())
+    add("ipndm", "ipndm_25", *IP, "ipndm", 25, dict())
     A = ("DDIMScheduler", "scheduling_ddim")
     add("ddim", "ddim_sd_leading_10", *A, "vp_alpha", 10, dict(SD, clip_sample=False, set_alpha_to_one=False, steps_offset=1))
     add("ddim", "ddim_linear_trailing_20", *A, "vp_alpha", 20, dict(clip_sample=False, timestep_spacing="trailing"))

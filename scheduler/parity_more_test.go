@@ -61,6 +61,18 @@ func newSamplerMore(f fixture, tabs map[string]betaTable) (scheduler.Sampler[[]f
 		}
 		s, err := scheduler.NewUniPC[[]float64](ops, uc, f.Steps)
 		return s, pred, err
+	case "DPMSolverSinglestepScheduler":
+		if algo := cfgStr(c, "algorithm_type", "dpmsolver++"); algo != "dpmsolver++" {
+			return nil, "", fmt.Errorf("algorithm %s not implemented", algo)
+		}
+		dc := scheduler.DPMSingleConfig{
+			MConfig:       mConfig(c, tabs),
+			Order:         int(cfgNum(c, "solver_order", 2)),
+			Heun:          cfgStr(c, "solver_type", "midpoint") == "heun",
+			LowerOrderOff: !cfgBool(c, "lower_order_final"),
+		}
+		s, err := scheduler.NewDPMSolverSingle[[]float64](ops, dc, f.Steps)
+		return s, pred, err
 	case "DEISMultistepScheduler":
 		dc := scheduler.DEISConfig{
 			MConfig:           mConfig(c, tabs),
@@ -115,6 +127,7 @@ func betaKey(c map[string]any) string {
 }
 
 func TestParityDPMSolverPP(t *testing.T) { runParity(t, "diffusers_dpmpp2m.json", 1e-6) }
+func TestParityDPMSingle(t *testing.T)   { runParity(t, "diffusers_dpm_single.json", 1e-6) }
 func TestParityUniPC(t *testing.T)       { runParity(t, "diffusers_unipc.json", 1e-6) }
 func TestParityDDIM(t *testing.T)        { runParity(t, "diffusers_ddim.json", 1e-6) }
 

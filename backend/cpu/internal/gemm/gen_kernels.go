@@ -191,6 +191,16 @@ func (s spec) generate() []byte {
 	p("\tMOVQ c+24(FP), DX")
 	p("\tMOVQ ldc+32(FP), R8")
 	p("\tSHLQ $2, R8")
+	// Prefetch the C tile so its cache misses overlap the k loop.
+	p("\tMOVQ DX, R10")
+	for i := range s.mr {
+		for off := 0; off < nr*4; off += 64 {
+			p("\tPREFETCHT0 %d(R10)", off)
+		}
+		if i < s.mr-1 {
+			p("\tADDQ R8, R10")
+		}
+	}
 	for i := range s.mr {
 		for v := range s.vecs {
 			r := acc(i, v)

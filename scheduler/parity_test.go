@@ -125,6 +125,9 @@ func newSampler(f fixture, tabs map[string]betaTable) (scheduler.Sampler[[]float
 	case "HeunDiscreteScheduler":
 		s, err := scheduler.NewHeun[[]float64](ops, kConfig(c, tabs), f.Steps)
 		return s, pred, err
+	case "LMSDiscreteScheduler":
+		s, err := scheduler.NewLMS[[]float64](ops, kConfig(c, tabs), f.Steps, 4)
+		return s, pred, err
 	case "EulerAncestralDiscreteScheduler":
 		s, err := scheduler.NewEulerAncestral[[]float64](ops, kConfig(c, tabs), f.Steps, f.Seed)
 		return s, pred, err
@@ -243,3 +246,4 @@ func runParity(t *testing.T, file string, tol float64) {
 
 func TestParityEuler(t *testing.T) { runParity(t, "diffusers_euler.json", 1e-6) }
 func TestParityHeun(t *testing.T)  { runParity(t, "diffusers_heun.json", 1e-6) }
+func TestParityLMS(t *testing.T)   { runParity(t, "diffusers_lms.json", 1e-6) }

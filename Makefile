@@ -40,3 +40,4 @@ torch:
 ## golden: regenerate the committed PyTorch golden fixtures
 golden: torch
 	$(PYTHON) train/golden_ops.py backend/backendtest/testdata/ops.safetensors
+	$(PYTHON) train/golden_nn.py nn/testdata/layers.safetensors

@@ -34,6 +34,9 @@ func NewDEIS[T any](ops Ops[T], c DEISConfig, n int) (*DEIS[T], error) {
 	if c.Order < 1 || c.Order > 3 {
 		return nil, fmt.Errorf("scheduler: DEIS order %d not in 1..3", c.Order)
 	}
+	if c.Flow {
+		return nil, fmt.Errorf("scheduler: DEIS with flow sigmas is not implemented")
+	}
 	c.FinalSigmaMin = true
 	ts, sig, err := mSchedule(c.MConfig, n, true, true)
 	if err != nil {

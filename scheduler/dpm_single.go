@@ -94,7 +94,7 @@ func (s *DPMSolverSingle[T]) Sample(model Model[T], x T) error {
 	out, xs := ops.New(x), ops.New(x)
 	ms := make([]T, 0, s.c.Order)
 	for i, t := range s.timesteps {
-		a, b, _ := lambdaOf(s.sigmas[i])
+		a, b, _ := lambdaOf(s.sigmas[i], s.c.Flow)
 		if err := model(out, x, Cond{Step: i, Timestep: t, Alpha: a, Sigma: b}); err != nil {
 			return fmt.Errorf("model step %d (t=%g): %w", i, t, err)
 		}
@@ -117,8 +117,8 @@ func (s *DPMSolverSingle[T]) Sample(model Model[T], x T) error {
 }
 
 func (s *DPMSolverSingle[T]) update(x, xs T, ms []T, i, order int) {
-	at, st, lt := lambdaOf(s.sigmas[i+1])
-	_, sb, lb := lambdaOf(s.sigmas[i+1-order]) // block start
+	at, st, lt := lambdaOf(s.sigmas[i+1], s.c.Flow)
+	_, sb, lb := lambdaOf(s.sigmas[i+1-order], s.c.Flow) // block start
 	h := lt - lb
 	A := -at * (math.Exp(-h) - 1)
 	c1 := at * ((math.Exp(-h)-1)/h + 1)
@@ -127,7 +127,7 @@ func (s *DPMSolverSingle[T]) update(x, xs T, ms []T, i, order int) {
 	case 1:
 		s.ops.AXPBY(x, st/sb, xs, A, ms[k-1])
 	case 2:
-		_, _, l0 := lambdaOf(s.sigmas[i])
+		_, _, l0 := lambdaOf(s.sigmas[i], s.c.Flow)
 		r0 := (l0 - lb) / h
 		m0, m1 := ms[k-1], ms[k-2]
 		// D0 = m1, D1 = (m0 - m1)/r0
@@ -137,8 +137,8 @@ func (s *DPMSolverSingle[T]) update(x, xs T, ms []T, i, order int) {
 		}
 		s.ops.LinComb(x, []float64{st / sb, A - cD1/r0, cD1 / r0}, []T{xs, m1, m0})
 	case 3:
-		_, _, l0 := lambdaOf(s.sigmas[i])
-		_, _, l1 := lambdaOf(s.sigmas[i-1])
+		_, _, l0 := lambdaOf(s.sigmas[i], s.c.Flow)
+		_, _, l1 := lambdaOf(s.sigmas[i-1], s.c.Flow)
 		r0, r1 := (l0-lb)/h, (l1-lb)/h
 		m0, m1, m2 := ms[k-1], ms[k-2], ms[k-3]
 		// Coefficients of (m2, m1, m0) in D1_0 = (m1-m2)/r1, D1_1 = (m0-m2)/r0.

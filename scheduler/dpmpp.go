@@ -78,7 +78,7 @@ func (s *DPMSolverPP[T]) Sample(model Model[T], x T) error {
 	ms := make([]T, 0, s.c.Order) // x0 estimates, newest last
 	lowerNums := 0
 	for i, t := range s.timesteps {
-		a, b, _ := lambdaOf(s.sigmas[i])
+		a, b, _ := lambdaOf(s.sigmas[i], s.c.Flow)
 		if err := model(out, x, Cond{Step: i, Timestep: t, Alpha: a, Sigma: b}); err != nil {
 			return fmt.Errorf("model step %d (t=%g): %w", i, t, err)
 		}
@@ -113,8 +113,8 @@ func (s *DPMSolverPP[T]) Sample(model Model[T], x T) error {
 
 // update applies one DPM-Solver++ step of the given order in place.
 func (s *DPMSolverPP[T]) update(x T, ms []T, z T, i, order int) {
-	at, st, lt := lambdaOf(s.sigmas[i+1])
-	_, ss0, l0 := lambdaOf(s.sigmas[i])
+	at, st, lt := lambdaOf(s.sigmas[i+1], s.c.Flow)
+	_, ss0, l0 := lambdaOf(s.sigmas[i], s.c.Flow)
 	h := lt - l0
 	k := len(ms)
 	m0 := ms[k-1]
@@ -133,7 +133,7 @@ func (s *DPMSolverPP[T]) update(x T, ms []T, z T, i, order int) {
 	switch order {
 	case 2:
 		m1 := ms[k-2]
-		_, _, l1 := lambdaOf(s.sigmas[i-1])
+		_, _, l1 := lambdaOf(s.sigmas[i-1], s.c.Flow)
 		r0 := (l0 - l1) / h
 		// c1 multiplies D1 = (m0 - m1)/r0.
 		var c1 float64
@@ -149,8 +149,8 @@ func (s *DPMSolverPP[T]) update(x T, ms []T, z T, i, order int) {
 		xs = []T{x, m0, m1}
 	case 3:
 		m1, m2 := ms[k-2], ms[k-3]
-		_, _, l1 := lambdaOf(s.sigmas[i-1])
-		_, _, l2 := lambdaOf(s.sigmas[i-2])
+		_, _, l1 := lambdaOf(s.sigmas[i-1], s.c.Flow)
+		_, _, l2 := lambdaOf(s.sigmas[i-2], s.c.Flow)
 		r0, r1 := (l0-l1)/h, (l1-l2)/h
 		var c1, c2 float64
 		if s.c.SDE {

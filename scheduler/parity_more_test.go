@@ -15,6 +15,9 @@ func mConfig(c map[string]any, tabs map[string]betaTable) scheduler.MConfig {
 		VP: k.VP, Spacing: k.Spacing, StepsOffset: k.StepsOffset, Sigmas: k.Sigmas,
 		Prediction:    k.Prediction,
 		FinalSigmaMin: cfgStr(c, "final_sigmas_type", "zero") == "sigma_min",
+		Flow:          cfgBool(c, "use_flow_sigmas"),
+		FlowShift:     cfgNum(c, "flow_shift", 1),
+		Dynamic:       cfgBool(c, "use_dynamic_shifting"),
 	}
 }
 
@@ -35,6 +38,9 @@ func newSamplerMore(f fixture, tabs map[string]betaTable) (scheduler.Sampler[[]f
 	ops := scheduler.F64Ops{}
 	c := f.Config
 	pred := scheduler.Prediction(cfgStr(c, "prediction_type", "epsilon"))
+	if pred == "flow_prediction" {
+		pred = scheduler.Velocity
+	}
 	switch f.Class {
 	case "DPMSolverMultistepScheduler":
 		algo := cfgStr(c, "algorithm_type", "dpmsolver++")
@@ -59,6 +65,7 @@ func newSamplerMore(f fixture, tabs map[string]betaTable) (scheduler.Sampler[[]f
 			BH1:               cfgStr(c, "solver_type", "bh2") == "bh1",
 			NoLowerOrderFinal: !cfgBool(c, "lower_order_final"),
 		}
+		uc.Mu = cfgNum(f.SetTimesteps, "mu", 0)
 		s, err := scheduler.NewUniPC[[]float64](ops, uc, f.Steps)
 		return s, pred, err
 	case "DPMSolverSinglestepScheduler":
@@ -129,7 +136,10 @@ func betaKey(c map[string]any) string {
 func TestParityDPMSolverPP(t *testing.T) { runParity(t, "diffusers_dpmpp2m.json", 1e-6) }
 func TestParityDPMSingle(t *testing.T)   { runParity(t, "diffusers_dpm_single.json", 1e-6) }
 func TestParityUniPC(t *testing.T)       { runParity(t, "diffusers_unipc.json", 1e-6) }
-func TestParityDDIM(t *testing.T)        { runParity(t, "diffusers_ddim.json", 1e-6) }
+func TestParityFlowMultistep(t *testing.T) {
+	runParity(t, "diffusers_flow_multistep.json", 1e-6)
+}
+func TestParityDDIM(t *testing.T) { runParity(t, "diffusers_ddim.json", 1e-6) }
 
 // diffusers evaluates DEIS's third-order coefficients in float32 (numpy
 // log of float32 tensors, then differences of nearly equal terms), which

@@ -101,6 +101,9 @@ func kConfig(c map[string]any, tabs map[string]betaTable) scheduler.KConfig {
 		// diffusers' Euler-family step() casts the sample to float32.
 		Float32Sample: true,
 	}
+	if kc.Prediction == "flow_prediction" {
+		kc.Prediction = scheduler.Velocity
+	}
 	switch {
 	case cfgBool(c, "use_karras_sigmas"):
 		kc.Sigmas = scheduler.SigmasKarras

@@ -68,7 +68,7 @@ func (s *UniPC[T]) Sample(model Model[T], x T) error {
 		disabled[d] = true
 	}
 	for i, t := range s.timesteps {
-		a, b, _ := lambdaOf(s.sigmas[i])
+		a, b, _ := lambdaOf(s.sigmas[i], s.c.Flow)
 		if err := model(out, x, Cond{Step: i, Timestep: t, Alpha: a, Sigma: b}); err != nil {
 			return fmt.Errorf("model step %d (t=%g): %w", i, t, err)
 		}
@@ -129,14 +129,14 @@ func (s *UniPC[T]) coeffs(h float64, rks []float64) (hPhi1, Bh float64, R [][]fl
 // predict is UniP-bh of the given order from step i to i+1; x is the
 // current (corrected) sample, ms[len-1] its x0 estimate.
 func (s *UniPC[T]) predict(x T, ms []T, i, order int) {
-	at, st, lt := lambdaOf(s.sigmas[i+1])
-	_, s0, l0 := lambdaOf(s.sigmas[i])
+	at, st, lt := lambdaOf(s.sigmas[i+1], s.c.Flow)
+	_, s0, l0 := lambdaOf(s.sigmas[i], s.c.Flow)
 	h := lt - l0
 	k := len(ms)
 	m0 := ms[k-1]
 	rks := make([]float64, 0, order)
 	for j := 1; j < order; j++ {
-		_, _, lj := lambdaOf(s.sigmas[i-j])
+		_, _, lj := lambdaOf(s.sigmas[i-j], s.c.Flow)
 		rks = append(rks, (lj-l0)/h)
 	}
 	rks = append(rks, 1)
@@ -166,14 +166,14 @@ func (s *UniPC[T]) predict(x T, ms []T, i, order int) {
 // last at step i-1) with the fresh estimate mt at step i. ms holds the x0
 // estimates up to step i-1.
 func (s *UniPC[T]) correct(x, last, mt T, ms []T, i, order int) {
-	at, st, lt := lambdaOf(s.sigmas[i])
-	_, s0, l0 := lambdaOf(s.sigmas[i-1])
+	at, st, lt := lambdaOf(s.sigmas[i], s.c.Flow)
+	_, s0, l0 := lambdaOf(s.sigmas[i-1], s.c.Flow)
 	h := lt - l0
 	k := len(ms)
 	m0 := ms[k-1]
 	rks := make([]float64, 0, order)
 	for j := 1; j < order; j++ {
-		_, _, lj := lambdaOf(s.sigmas[i-1-j])
+		_, _, lj := lambdaOf(s.sigmas[i-1-j], s.c.Flow)
 		rks = append(rks, (lj-l0)/h)
 	}
 	rks = append(rks, 1)

@@ -98,6 +98,7 @@ func newSamplerMore(f fixture, tabs map[string]betaTable) (scheduler.Sampler[[]f
 			StepsOffset: int(cfgNum(c, "steps_offset", 0)),
 			Prediction:  pred,
 			AlphaToOne:  cfgBool(c, "set_alpha_to_one"),
+			Eta:         cfgNum(f.Step, "eta", 0),
 			Seed:        f.Seed,
 		}
 		if f.Class == "DDPMScheduler" {
@@ -105,6 +106,15 @@ func newSamplerMore(f fixture, tabs map[string]betaTable) (scheduler.Sampler[[]f
 			return s, pred, err
 		}
 		s, err := scheduler.NewDDIM[[]float64](ops, dc, f.Steps)
+		return s, pred, err
+	case "TCDScheduler":
+		tc := scheduler.TCDConfig{LCMConfig: scheduler.LCMConfig{
+			VP:                     vpConfig(c, tabs),
+			OriginalInferenceSteps: int(cfgNum(c, "original_inference_steps", 50)),
+			Prediction:             pred,
+			Seed:                   f.Seed,
+		}, Gamma: cfgNum(f.Step, "eta", 0.3)}
+		s, err := scheduler.NewTCD[[]float64](ops, tc, f.Steps)
 		return s, pred, err
 	case "LCMScheduler":
 		lc := scheduler.LCMConfig{

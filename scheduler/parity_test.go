@@ -18,6 +18,7 @@ type fixture struct {
 	Class        string         `json:"class"`
 	Config       map[string]any `json:"config"`
 	SetTimesteps map[string]any `json:"set_timesteps"`
+	Step         map[string]any `json:"step"`
 	Steps        int            `json:"steps"`
 	Kind         string         `json:"kind"`
 	Seed         uint64         `json:"seed"`

@@ -398,6 +398,10 @@ def cases():
     add("stochastic", "ddpm_linear_leading_20", *P, "vp_alpha", 20, dict(clip_sample=False))
     L = ("LCMScheduler", "scheduling_lcm")
     add("stochastic", "lcm_sd_4", *L, "vp_alpha", 4, dict(SD, clip_sample=False, set_alpha_to_one=True))
+    T = ("TCDScheduler", "scheduling_tcd")
+    add("stochastic", "tcd_gamma03_sd_4", *T, "vp_alpha", 4, dict(SD), step=dict(eta=0.3))
+    add("stochastic", "tcd_gamma0_sd_6", *T, "vp_alpha", 6, dict(SD), step=dict(eta=0.0))
+    add("stochastic", "ddim_eta05_linear_20", *A, "vp_alpha", 20, dict(clip_sample=False), step=dict(eta=0.5))
     add("stochastic", "dpmpp2m_sde_sd_karras_10", *D, "vp_sigma", 10, dict(SD, algorithm_type="sde-dpmsolver++", use_karras_sigmas=True))
     return c
 

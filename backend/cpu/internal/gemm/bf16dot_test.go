@@ -15,7 +15,7 @@ func roundBF16(v float32) float32 { return math.Float32frombits(uint32(half.BF16
 // rounded to bf16 and the bf16 B, on the bf16 kernel when the CPU has one
 // and on the float32 fallback, and that results do not depend on pfor.
 func TestSgemmBF16Dot(t *testing.T) {
-	shapes := []struct{ m, n, k int }{{1, 1, 1}, {3, 5, 2}, {14, 32, 7}, {17, 45, 33}, {29, 70, 64}, {64, 33, 513}, {5, 200, 1030}, {300, 40, 9}}
+	shapes := []struct{ m, n, k int }{{1, 1, 1}, {3, 5, 2}, {14, 32, 7}, {17, 45, 33}, {29, 70, 64}, {64, 33, 513}, {5, 200, 1030}, {300, 40, 9}, {16, 40, 4200}}
 	run := func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(9, 10))
 		var maxAbs, maxRel float64

@@ -7,7 +7,7 @@
 // to bf16, VDPBF16PS where the CPU has AVX512_BF16; faster, less exact).
 //
 // The loops, outermost first, are jc (columns of C in blocks of nc), pc
-// (the k dimension in blocks of kc ≤ 256), packing of B into kc×nr
+// (the k dimension in blocks of kc: 1024 with AVX-512, 256 otherwise), packing of B into kc×nr
 // panels, then tiles of C (a few mr-row panels by the block's nr-column
 // panels), each packing its rows of A into mr×kc panels and running the
 // jr/ir loops over nr×mr tiles with a micro-kernel that keeps the tile in

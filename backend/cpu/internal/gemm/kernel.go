@@ -24,7 +24,7 @@ type kernel struct {
 	name   string
 	mr, nr int
 	fn     microKernel
-	kc     int // largest k block (B micro-panel kc×nr stays in L1)
+	kc     int // largest k block: larger means fewer passes over C (B micro-panel kc×nr in L1/L2)
 	mc     int // largest row block, a multiple of mr (A block mc×kc in L2)
 	nc     int // largest column block, a multiple of nr (B block kc×nc in L3)
 	// pairs marks bf16 pair kernels: each step consumes two k values, a

@@ -21,7 +21,7 @@ func kernelAVX512BF16(kc int, a, b, c *float32, ldc int, add bool)
 func kernelAVX2(kc int, a, b, c *float32, ldc int, add bool)
 
 var avx512Kernel = kernel{
-	name: "avx512", mr: 14, nr: 32, kc: 256, mc: 14 * 24, nc: 32 * 96,
+	name: "avx512", mr: 14, nr: 32, kc: 1024, mc: 14 * 12, nc: 32 * 64,
 	fn: func(kc int, a, b, c []float32, ldc int, add bool) {
 		checkTile(kc, 14, 32, a, b, c, ldc)
 		kernelAVX512(kc, &a[0], &b[0], &c[0], ldc, add)
@@ -29,7 +29,7 @@ var avx512Kernel = kernel{
 }
 
 var avx512BF16Kernel = kernel{
-	name: "avx512bf16", mr: 14, nr: 32, kc: 512, mc: 14 * 24, nc: 32 * 96, pairs: true,
+	name: "avx512bf16", mr: 14, nr: 32, kc: 2048, mc: 14 * 12, nc: 32 * 64, pairs: true,
 	fn: func(kc int, a, b, c []float32, ldc int, add bool) {
 		checkTile(kc, 14, 32, a, b, c, ldc)
 		kernelAVX512BF16(kc, &a[0], &b[0], &c[0], ldc, add)

@@ -16,7 +16,7 @@ const (
 )
 
 // maxKC bounds the k block of every kernel (scratch arrays are sized by it).
-const maxKC = 512
+const maxKC = 2048
 
 // matB is the B operand: k×n row-major with row stride ld, or n×k when
 // trans; float32 values in f32, or little-endian bf16/f16 bytes in raw.

@@ -5,8 +5,9 @@ import "fmt"
 // Sgemm computes C = A·B (+ C when accumulate) for row-major float32
 // matrices: A is m×k with row stride lda (k×m when transA), B is k×n with
 // row stride ldb (n×k when transB) and C is m×n with row stride ldc.
-// Reference loop (the kernels use fused multiply-adds and sum each k
-// block of at most 256 terms from zero before adding it to C):
+// Reference loop (the kernels use fused multiply-adds, and sum each k
+// block, of at most 1024 terms with AVX-512 and 256 otherwise, from zero
+// before adding it to C):
 //
 //	for i := range m {
 //		for j := range n {

@@ -155,7 +155,7 @@ func TestSgemmShapes(t *testing.T) {
 // TestSgemmBlocks covers shapes larger than one block in each dimension.
 func TestSgemmBlocks(t *testing.T) {
 	shapes := []struct{ m, n, k int }{
-		{350, 40, 30}, {9, 3100, 7}, {20, 33, 600}, {71, 97, 513}, {2, 2, 1000}, {0, 5, 5}, {5, 0, 5}, {4, 6, 0},
+		{350, 40, 30}, {9, 3100, 7}, {20, 33, 600}, {71, 97, 513}, {2, 2, 1000}, {3, 40, 2100}, {15, 33, 4500}, {0, 5, 5}, {5, 0, 5}, {4, 6, 0},
 	}
 	withKernel(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(3, 4))
@@ -192,7 +192,7 @@ func goPfor(workers int) func(n, grain int, fn func(lo, hi int)) {
 }
 
 func TestSgemmDeterministic(t *testing.T) {
-	shapes := []struct{ m, n, k int }{{200, 300, 520}, {20, 1000, 300}, {700, 64, 100}}
+	shapes := []struct{ m, n, k int }{{200, 300, 520}, {20, 1000, 300}, {700, 64, 100}, {30, 70, 2500}}
 	withKernel(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(5, 6))
 		for _, s := range shapes {

@@ -22,3 +22,6 @@ func pairFast(d []float32, lo, hi []byte) int { return 0 }
 
 // f32Bytes is unused without assembly.
 func f32Bytes(f []float32) []byte { return nil }
+
+// copyPanelFast has no portable fast path: it copies nothing.
+func copyPanelFast(d, src []float32, off, ld, kc int) bool { return false }

@@ -44,6 +44,9 @@ func packB(dst []float32, b *matB, nr, pc, kc, jc, nc, q0, q1 int) {
 		full := nr == 32 && w == 32 // the assembly packers' panel shape
 		switch {
 		case b.kind == f32 && !b.trans:
+			if full && copyPanelFast(d, b.f32, pc*b.ld+j0, b.ld, kc) {
+				continue
+			}
 			for p := range kc {
 				copy(d[p*nr:p*nr+w], b.f32[(pc+p)*b.ld+j0:])
 			}

@@ -26,6 +26,9 @@ func widenBF16(dst *float32, src *byte, n16 int)
 func widenF16(dst *float32, src *byte, n16 int)
 
 //go:noescape
+func copyPanel32(dst *float32, src *byte, ld, rows int)
+
+//go:noescape
 func pairBF16(dst *float32, lo, hi *byte, n16 int)
 
 // fastPackB reports whether the AVX-512 B packers may run.
@@ -87,6 +90,18 @@ func pairFast(d []float32, lo, hi []byte) int {
 	_, _ = lo[32*n16-1], hi[32*n16-1]
 	pairBF16(&d[0], &lo[0], &hi[0], n16)
 	return 16 * n16
+}
+
+// copyPanelFast copies kc rows of 32 float32 (row p at src[off+p*ld:],
+// offsets in elements) into d[p*32:] and reports whether it did.
+func copyPanelFast(d, src []float32, off, ld, kc int) bool {
+	if !fastPackB || kc == 0 {
+		return false
+	}
+	_ = src[off+(kc-1)*ld+31]
+	_ = d[kc*32-1]
+	copyPanel32(&d[0], (*byte)(unsafe.Pointer(&src[off])), 4*ld, kc)
+	return true
 }
 
 // f32Bytes views a float32 slice as bytes.

@@ -434,6 +434,28 @@ wdoneF16:
 	VZEROUPPER
 	RET
 
+// func copyPanel32(dst *float32, src *byte, ld, rows int)
+// Copies rows of 32 float32 (row r at src+r*ld bytes) to dst[r*32:].
+TEXT ·copyPanel32(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), R9
+	MOVQ rows+24(FP), CX
+	TESTQ CX, CX
+	JZ cdone
+cloop:
+	VMOVUPS (SI), Z0
+	VMOVUPS 64(SI), Z1
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	ADDQ R9, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ cloop
+cdone:
+	VZEROUPPER
+	RET
+
 // func pairBF16(dst *float32, lo, hi *byte, n16 int)
 // Word j of dst (j < 16*n16) is bf16 lo[j] | hi[j]<<16.
 TEXT ·pairBF16(SB), NOSPLIT, $0-32

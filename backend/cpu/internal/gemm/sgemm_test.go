@@ -198,14 +198,30 @@ func TestSgemmDeterministic(t *testing.T) {
 		for _, s := range shapes {
 			for _, tB := range []bool{false, true} {
 				o := newOperands(rng, s.m, s.n, s.k, false, tB, true, 0)
-				want := append([]float32(nil), o.c...)
-				Sgemm(nil, s.m, s.n, s.k, o.a, o.lda, false, o.b, o.ldb, tB, want, o.ldc, true)
-				for _, w := range []int{2, 3, 7} {
-					got := append([]float32(nil), o.c...)
-					Sgemm(goPfor(w), s.m, s.n, s.k, o.a, o.lda, false, o.b, o.ldb, tB, got, o.ldc, true)
-					for i := range got {
-						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-							t.Fatalf("%s workers=%d: C[%d] = %g, serial %g", o.name, w, i, got[i], want[i])
+				raw := make([]byte, 2*len(o.b))
+				half.F32ToBF16(raw, o.b)
+				for _, variant := range []string{"f32", "bf16", "f16", "bf16dot"} {
+					call := func(pfor func(n, grain int, fn func(lo, hi int)), c []float32) {
+						switch variant {
+						case "f32":
+							Sgemm(pfor, s.m, s.n, s.k, o.a, o.lda, false, o.b, o.ldb, tB, c, o.ldc, true)
+						case "bf16":
+							SgemmBF16B(pfor, s.m, s.n, s.k, o.a, o.lda, false, raw, o.ldb, tB, c, o.ldc, true)
+						case "f16":
+							SgemmF16B(pfor, s.m, s.n, s.k, o.a, o.lda, false, raw, o.ldb, tB, c, o.ldc, true)
+						default:
+							SgemmBF16Dot(pfor, s.m, s.n, s.k, o.a, o.lda, false, raw, o.ldb, tB, c, o.ldc, true)
+						}
+					}
+					want := append([]float32(nil), o.c...)
+					call(nil, want)
+					for _, w := range []int{2, 3, 7} {
+						got := append([]float32(nil), o.c...)
+						call(goPfor(w), got)
+						for i := range got {
+							if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+								t.Fatalf("%s %s workers=%d: C[%d] = %g, serial %g", variant, o.name, w, i, got[i], want[i])
+							}
 						}
 					}
 				}

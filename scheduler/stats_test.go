@@ -86,6 +86,9 @@ func TestStochasticStatistics(t *testing.T) {
 			return scheduler.NewDPMSolverPP[[]float64](ops, scheduler.DPMConfig{
 				MConfig: scheduler.MConfig{VP: lin, Sigmas: scheduler.SigmasKarras}, SDE: true, Seed: 5}, 25)
 		}},
+		{"dpmpp_2s_ancestral_karras_30", func() (scheduler.Sampler[[]float64], error) {
+			return scheduler.NewDPMSolverPP2SAncestral[[]float64](ops, scheduler.KConfig{VP: lin, Sigmas: scheduler.SigmasKarras}, 30, 1, 5)
+		}},
 		{"dpmpp2m_ode_karras_25", func() (scheduler.Sampler[[]float64], error) {
 			return scheduler.NewDPMSolverPP[[]float64](ops, scheduler.DPMConfig{MConfig: scheduler.MConfig{VP: lin, Sigmas: scheduler.SigmasKarras}}, 25)
 		}},

@@ -31,8 +31,9 @@ func copyPanel32(dst *float32, src *byte, ld, rows int)
 //go:noescape
 func pairBF16(dst *float32, lo, hi *byte, n16 int)
 
-// fastPackB reports whether the AVX-512 B packers may run.
-var fastPackB = cpu.X86.HasAVX512F
+// fastPackB reports whether the AVX-512 B packers may run (VPMOVZXWD on
+// zmm needs AVX512BW).
+var fastPackB = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW
 
 // packBTFast packs the first 16*floor(cols/16) columns (k values, or
 // pair words) of 32 rows of a transposed B into a 32-wide panel d, where

@@ -1,6 +1,10 @@
 package gemm
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/lockstep-av/lockstep/backend"
+)
 
 // Sgemm computes C = A·B (+ C when accumulate) for row-major float32
 // matrices: A is m×k with row stride lda (k×m when transA), B is k×n with
@@ -24,7 +28,9 @@ import "fmt"
 //
 // pfor splits work: pfor(n, grain, fn) must call fn(lo, hi) over disjoint
 // ranges covering [0, n), possibly concurrently; nil runs serially. The
-// result is bit-identical for every pfor.
+// result is bit-identical for every pfor. C must not overlap A or B. A
+// slice too short for its shape and stride panics with a
+// *backend.ShapeError (programmer error).
 func Sgemm(pfor func(n, grain int, fn func(lo, hi int)), m, n, k int, a []float32, lda int, transA bool, b []float32, ldb int, transB bool, c []float32, ldc int, accumulate bool) {
 	checkB(k, n, len(b), ldb, transB)
 	run(pfor, active, false, m, n, k, a, lda, transA, &matB{f32: b, kind: f32, ld: ldb, trans: transB}, c, ldc, accumulate)
@@ -82,10 +88,14 @@ func checkB(k, n, size, ld int, trans bool) {
 	checkMat("B", rows, cols, size, ld)
 }
 
-// checkMat panics unless a row-major rows×cols matrix with row stride ld
-// fits in size elements.
+// checkMat panics with a *backend.ShapeError unless a row-major
+// rows×cols matrix with row stride ld fits in size elements.
 func checkMat(name string, rows, cols, size, ld int) {
 	if rows < 0 || cols < 0 || ld < cols || (rows > 0 && cols > 0 && size < (rows-1)*ld+cols) {
-		panic(fmt.Sprintf("gemm: %s is %d×%d with stride %d but holds %d elements", name, rows, cols, ld, size))
+		panic(&backend.ShapeError{
+			Op:     "gemm",
+			Shapes: [][]int{{rows, cols}},
+			Msg:    fmt.Sprintf("%s is %d×%d with stride %d but holds %d elements", name, rows, cols, ld, size),
+		})
 	}
 }

@@ -31,10 +31,25 @@
 // axpy-like operations over an opaque value, so the same solver runs on
 // []float64 now (F64Ops) and on backend tensors later. A solver drives a Model
 // (a denoiser returning its native prediction for an input x_in = a*x0 + b*eps
-// described by a Cond) through a full sampling loop; each solver lives in its
-// own file and reproduces the semantics of the diffusers scheduler of the same
-// name (Euler, Heun, DPM-Solver++ 2M/3M and its SDE variant, UniPC bh1/bh2,
-// DDIM, flow-matching Euler and Heun, Euler ancestral, DDPM, LCM).
+// described by a Cond) through a full sampling loop (Sampler). Each solver
+// lives in its own file and reproduces the diffusers scheduler named in its
+// doc comment:
+//
+//	Euler, Heun, LMS, EulerAncestral      sigma (VE) space, KSchedule
+//	DPMSolverPP (2M, 3M, SDE), DPMSolverSingle (orders 1-3),
+//	UniPC (bh1/bh2, orders 1-3, corrector), DEIS   VP or flow space, mSchedule
+//	DDIM (eta), DDPM, LCM, TCD            discrete alphas_cumprod
+//	FlowEuler, FlowHeun                   rectified flow, FlowSchedule
+//	IPNDM                                 v-diffusion angles
+//	DPMSolverPP2SAncestral                k-diffusion semantics (no diffusers twin)
+//
+// train/diffusers_parity.py runs diffusers' own scheduler code on the gmm toy
+// model and writes testdata/diffusers_*.json; parity_test.go checks
+// timesteps and sigmas exactly (a few float32 ulps where diffusers goes
+// through numpy's float32 log or torch's float32 sin/atan2) and final samples
+// to 1e-6 relative (3e-6 for DEIS, whose float32 coefficients diffusers
+// computes with cancellation). Stochastic solvers match sample for sample
+// because the script feeds diffusers the same RNG stream.
 //
 // # Random numbers
 //

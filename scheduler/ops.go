@@ -2,7 +2,9 @@ package scheduler
 
 // Ops is the minimal set of operations a solver needs on an opaque latent
 // value T (a []float64 here, a backend tensor later). Every operation writes
-// dst, which may alias an input; scalars are float64.
+// dst, which may alias an input; scalars are float64. A backend whose ops
+// return new tensors (backend.Context) implements Ops with T a pointer to a
+// small holder whose tensor each operation replaces.
 type Ops[T any] interface {
 	// New returns a new latent shaped like like (contents unspecified).
 	New(like T) T

@@ -94,3 +94,10 @@ func FromX0(pred Prediction, x0, x, a, b float64) float64 {
 	}
 	panic(fmt.Sprintf("scheduler: unknown prediction %q", pred))
 }
+
+// AddNoise sets dst = a*x0 + b*eps with (a, b) = Coefficients(n, level):
+// the forward process of any noising family, on any latent type.
+func AddNoise[T any](ops Ops[T], dst, x0, eps T, n Noising, level float64) {
+	a, b := Coefficients(n, level)
+	ops.AXPBY(dst, a, x0, b, eps)
+}

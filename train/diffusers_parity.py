@@ -5,7 +5,9 @@ Usage:
     /usr/bin/python3 train/diffusers_parity.py DIFFUSERS_DIR [OUT_DIR]
 
 DIFFUSERS_DIR is a diffusers checkout (it must contain src/diffusers/schedulers/,
-or be that schedulers/ folder itself). Only the scheduler modules are loaded:
+or be that schedulers/ folder itself). From a bare clone, an extract is enough:
+    git --git-dir=DIFFUSERS.git archive HEAD src/diffusers/schedulers | tar -x -C /tmp/diffusers_src
+The committed fixtures were made from diffusers commit 58eb52c0 (2026-08-23). Only the scheduler modules are loaded:
 the rest of the diffusers package (configuration_utils, utils, torch_utils,
 huggingface_hub) is replaced by the small stubs below, so the script runs with
 Debian's python3-torch and numpy; scipy is not needed (beta sigmas are not

@@ -9,8 +9,9 @@ import (
 	"github.com/lockstep-av/lockstep/scheduler"
 )
 
-func mConfig(c map[string]any, tabs map[string]betaTable) scheduler.MConfig {
-	k := kConfig(c, tabs)
+func mConfig(f fixture, tabs map[string]betaTable) scheduler.MConfig {
+	c := f.Config
+	k := kConfig(f, tabs)
 	return scheduler.MConfig{
 		VP: k.VP, Spacing: k.Spacing, StepsOffset: k.StepsOffset, Sigmas: k.Sigmas,
 		Prediction:    k.Prediction,
@@ -48,7 +49,7 @@ func newSamplerMore(f fixture, tabs map[string]betaTable) (scheduler.Sampler[[]f
 			return nil, "", fmt.Errorf("algorithm %s not implemented", algo)
 		}
 		dc := scheduler.DPMConfig{
-			MConfig:           mConfig(c, tabs),
+			MConfig:           mConfig(f, tabs),
 			Order:             int(cfgNum(c, "solver_order", 2)),
 			Heun:              cfgStr(c, "solver_type", "midpoint") == "heun",
 			SDE:               algo == "sde-dpmsolver++",
@@ -60,7 +61,7 @@ func newSamplerMore(f fixture, tabs map[string]betaTable) (scheduler.Sampler[[]f
 		return s, pred, err
 	case "UniPCMultistepScheduler":
 		uc := scheduler.UniPCConfig{
-			MConfig:           mConfig(c, tabs),
+			MConfig:           mConfig(f, tabs),
 			Order:             int(cfgNum(c, "solver_order", 2)),
 			BH1:               cfgStr(c, "solver_type", "bh2") == "bh1",
 			NoLowerOrderFinal: !cfgBool(c, "lower_order_final"),
@@ -73,7 +74,7 @@ func newSamplerMore(f fixture, tabs map[string]betaTable) (scheduler.Sampler[[]f
 			return nil, "", fmt.Errorf("algorithm %s not implemented", algo)
 		}
 		dc := scheduler.DPMSingleConfig{
-			MConfig:       mConfig(c, tabs),
+			MConfig:       mConfig(f, tabs),
 			Order:         int(cfgNum(c, "solver_order", 2)),
 			Heun:          cfgStr(c, "solver_type", "midpoint") == "heun",
 			LowerOrderOff: !cfgBool(c, "lower_order_final"),
@@ -82,7 +83,7 @@ func newSamplerMore(f fixture, tabs map[string]betaTable) (scheduler.Sampler[[]f
 		return s, pred, err
 	case "DEISMultistepScheduler":
 		dc := scheduler.DEISConfig{
-			MConfig:           mConfig(c, tabs),
+			MConfig:           mConfig(f, tabs),
 			Order:             int(cfgNum(c, "solver_order", 2)),
 			NoLowerOrderFinal: !cfgBool(c, "lower_order_final"),
 		}

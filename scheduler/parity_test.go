@@ -93,7 +93,8 @@ func vpConfig(c map[string]any, tabs map[string]betaTable) scheduler.VPConfig {
 	return vc
 }
 
-func kConfig(c map[string]any, tabs map[string]betaTable) scheduler.KConfig {
+func kConfig(f fixture, tabs map[string]betaTable) scheduler.KConfig {
+	c := f.Config
 	kc := scheduler.KConfig{
 		VP:          vpConfig(c, tabs),
 		Spacing:     scheduler.Spacing(cfgStr(c, "timestep_spacing", "linspace")),
@@ -105,7 +106,12 @@ func kConfig(c map[string]any, tabs map[string]betaTable) scheduler.KConfig {
 	if kc.Prediction == "flow_prediction" {
 		kc.Prediction = scheduler.Velocity
 	}
+	custom, _ := f.SetTimesteps["sigmas"].([]any)
 	switch {
+	case len(custom) > 0:
+		for _, v := range custom {
+			kc.CustomSigmas = append(kc.CustomSigmas, v.(float64))
+		}
 	case cfgBool(c, "use_karras_sigmas"):
 		kc.Sigmas = scheduler.SigmasKarras
 	case cfgBool(c, "use_exponential_sigmas"):
@@ -124,16 +130,16 @@ func newSampler(f fixture, tabs map[string]betaTable) (scheduler.Sampler[[]float
 	pred := scheduler.Prediction(cfgStr(c, "prediction_type", "epsilon"))
 	switch f.Class {
 	case "EulerDiscreteScheduler":
-		s, err := scheduler.NewEuler[[]float64](ops, kConfig(c, tabs), f.Steps)
+		s, err := scheduler.NewEuler[[]float64](ops, kConfig(f, tabs), f.Steps)
 		return s, pred, err
 	case "HeunDiscreteScheduler":
-		s, err := scheduler.NewHeun[[]float64](ops, kConfig(c, tabs), f.Steps)
+		s, err := scheduler.NewHeun[[]float64](ops, kConfig(f, tabs), f.Steps)
 		return s, pred, err
 	case "LMSDiscreteScheduler":
-		s, err := scheduler.NewLMS[[]float64](ops, kConfig(c, tabs), f.Steps, 4)
+		s, err := scheduler.NewLMS[[]float64](ops, kConfig(f, tabs), f.Steps, 4)
 		return s, pred, err
 	case "EulerAncestralDiscreteScheduler":
-		s, err := scheduler.NewEulerAncestral[[]float64](ops, kConfig(c, tabs), f.Steps, f.Seed)
+		s, err := scheduler.NewEulerAncestral[[]float64](ops, kConfig(f, tabs), f.Steps, f.Seed)
 		return s, pred, err
 	}
 	return newSamplerMore(f, tabs)
@@ -210,7 +216,8 @@ func runParity(t *testing.T, file string, tol float64) {
 			// sigmas go through numpy's SIMD float32 log (not correctly
 			// rounded, CPU dependent): allow a few float32 ulps there.
 			tsULP := int64(0)
-			derived := cfgBool(f.Config, "use_karras_sigmas") || cfgBool(f.Config, "use_exponential_sigmas") || cfgBool(f.Config, "use_beta_sigmas")
+			_, custom := f.SetTimesteps["sigmas"]
+			derived := custom || cfgBool(f.Config, "use_karras_sigmas") || cfgBool(f.Config, "use_exponential_sigmas") || cfgBool(f.Config, "use_beta_sigmas")
 			if derived && f.Kind == "sigma" {
 				tsULP = 8
 			}

@@ -268,7 +268,10 @@ def run_case(case):
     cfg = dict(case["config"])
     sched = cls(**cfg)
     kw = dict(case.get("set_timesteps", {}))
-    sched.set_timesteps(case["steps"], **kw)
+    if "sigmas" in kw:
+        sched.set_timesteps(None, **kw)  # custom sigma list (final level included)
+    else:
+        sched.set_timesteps(case["steps"], **kw)
     kind = case["kind"]
     pred = cfg.get("prediction_type", "epsilon")
     if kind == "flow":
@@ -341,6 +344,8 @@ def cases():
     add("euler", "euler_sd_karras_10", *E, "sigma", 10, dict(SD, use_karras_sigmas=True))
     add("euler", "euler_sd_exponential_10", *E, "sigma", 10, dict(SD, use_exponential_sigmas=True))
     add("euler", "euler_linear_20", *E, "sigma", 20, dict())
+    custom = [14.6, 8.0, 4.2, 2.1, 1.0, 0.45, 0.2, 0.08, 0.03, 0.0]
+    add("euler", "euler_sd_custom_9", *E, "sigma", 9, dict(SD), set_timesteps=dict(sigmas=custom))
     add("euler", "euler_cosine_vpred_8", *E, "sigma", 8, dict(beta_schedule="squaredcos_cap_v2", prediction_type="v_prediction"))
     H = ("HeunDiscreteScheduler", "scheduling_heun_discrete")
     add("heun", "heun_sd_linspace_10", *H, "sigma", 10, dict(SD))

@@ -37,6 +37,9 @@ type DDIM[T any] struct {
 
 // NewDDIM builds the solver with n steps.
 func NewDDIM[T any](ops Ops[T], c DDIMConfig, n int) (*DDIM[T], error) {
+	if err := checkSteps(n); err != nil {
+		return nil, err
+	}
 	vp, err := NewVP(c.VP)
 	if err != nil {
 		return nil, err

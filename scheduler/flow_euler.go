@@ -14,6 +14,9 @@ type FlowEuler[T any] struct {
 
 // NewFlowEuler builds the solver with n steps.
 func NewFlowEuler[T any](ops Ops[T], c FlowConfig, n int) (*FlowEuler[T], error) {
+	if err := checkSteps(n); err != nil {
+		return nil, err
+	}
 	sig, ts := FlowSchedule(c, n)
 	return &FlowEuler[T]{ops: ops, timesteps: ts, sigmas: sig}, nil
 }

@@ -17,6 +17,9 @@ func NewFlowHeun[T any](ops Ops[T], c FlowConfig, n int) (*FlowHeun[T], error) {
 	if c.Dynamic {
 		return nil, fmt.Errorf("scheduler: flow Heun supports only a static shift")
 	}
+	if err := checkSteps(n); err != nil {
+		return nil, err
+	}
 	sig, ts := FlowSchedule(c, n)
 	return &FlowHeun[T]{ops: ops, timesteps: ts, sigmas: sig}, nil
 }

@@ -47,6 +47,13 @@ type KConfig struct {
 // KSchedule returns the n descending timesteps and n+1 sigmas (float32
 // values) of diffusers' EulerDiscreteScheduler.set_timesteps for c.
 func KSchedule(c KConfig, n int) (timesteps, sigmas []float64, err error) {
+	if c.CustomSigmas == nil {
+		if err := checkSteps(n); err != nil {
+			return nil, nil, err
+		}
+	} else if len(c.CustomSigmas) < 2 {
+		return nil, nil, fmt.Errorf("scheduler: custom sigmas need at least 2 levels, got %d", len(c.CustomSigmas))
+	}
 	vp, err := NewVP(c.VP)
 	if err != nil {
 		return nil, nil, err

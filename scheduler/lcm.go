@@ -37,6 +37,9 @@ func NewLCM[T any](ops Ops[T], c LCMConfig, n int) (*LCM[T], error) {
 	if c.TimestepScaling == 0 {
 		c.TimestepScaling = 10
 	}
+	if err := checkSteps(n); err != nil {
+		return nil, err
+	}
 	vp, err := NewVP(c.VP)
 	if err != nil {
 		return nil, err

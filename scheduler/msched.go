@@ -29,6 +29,9 @@ type MConfig struct {
 // timesteps of the Karras schedule are rounded (roundKarras) or truncated;
 // exponential ones are truncated, as diffusers casts them to int64.
 func mSchedule(c MConfig, n int, roundKarras, lastFromSchedule bool) (timesteps, sigmas []float64, err error) {
+	if err := checkSteps(n); err != nil {
+		return nil, nil, err
+	}
 	vp, err := NewVP(c.VP)
 	if err != nil {
 		return nil, nil, err

@@ -31,6 +31,14 @@ type Sampler[T any] interface {
 	Sample(model Model[T], x T) error
 }
 
+// checkSteps rejects step counts below 1.
+func checkSteps(n int) error {
+	if n < 1 {
+		return fmt.Errorf("scheduler: %d inference steps, need at least 1", n)
+	}
+	return nil
+}
+
 // denoise writes the x0 estimate implied by prediction p at x_in = a*x0 +
 // b*eps into dst.
 func denoise[T any](ops Ops[T], dst T, pred Prediction, p, xIn T, a, b float64) {

@@ -67,7 +67,7 @@ func KSchedule(c KConfig, n int) (timesteps, sigmas []float64, err error) {
 		}
 		timesteps = make([]float64, len(sigmas)-1)
 		for i := range timesteps {
-			timesteps[i] = f32(SigmaToT(sigmas[i], logS))
+			timesteps[i] = f32(sigmaToT32(sigmas[i], logS))
 		}
 		return timesteps, sigmas, nil
 	}

@@ -28,6 +28,26 @@ func SigmaToT(sigma float64, logSigmas []float64) float64 {
 	return float64((1-w)*float64(low)) + float64(w*float64(low+1))
 }
 
+// sigmaToT32 is SigmaToT for a float32 sigma, as diffusers evaluates it for
+// custom sigma lists: numpy keeps log(sigma), the weight w and 1-w in
+// float32 there; only the final interpolation is float64.
+func sigmaToT32(sigma float64, logSigmas []float64) float64 {
+	ls := float32(math.Log(float64(max(float32(sigma), 1e-10))))
+	low := 0
+	for j, l := range logSigmas {
+		if ls-float32(l) >= 0 {
+			low = j
+		}
+	}
+	if low > len(logSigmas)-2 {
+		low = len(logSigmas) - 2
+	}
+	lo, hi := float32(logSigmas[low]), float32(logSigmas[low+1])
+	w := (lo - ls) / (lo - hi)
+	w = min(max(w, 0), 1)
+	return float64(float64(1-w)*float64(low)) + float64(float64(w)*float64(low+1))
+}
+
 // LogSigmas returns log(sigmas) with each value rounded to float32, the table
 // diffusers builds with numpy from its float32 sigmas.
 func LogSigmas(sigmas []float64) []float64 {

@@ -157,6 +157,7 @@ def apply_rope(x, cos, sin):
     """Rotate interleaved pairs (2j, 2j+1) of x [..., S, D]."""
     xp = x.reshape(*x.shape[:-1], -1, 2)
     a, b = xp[..., 0], xp[..., 1]
+    cos, sin = cos.to(x.dtype), sin.to(x.dtype)
     return torch.stack([a * cos - b * sin, a * sin + b * cos], dim=-1).reshape(x.shape)
 
 
@@ -181,11 +182,11 @@ def joint_rope(cfg, f, h, w, T):
 
 
 def sinusoidal(t, dim):
-    """Wan's sinusoidal_embedding_1d: [cos | sin], freq_k = 10000^(-k/half); float64 angles."""
+    """Wan's sinusoidal_embedding_1d: [cos | sin], freq_k = 10000^(-k/half); float64 result."""
     half = dim // 2
     freq = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float64) / half)
     a = t.double()[:, None] * freq[None]
-    return torch.cat([a.cos(), a.sin()], dim=1).float()
+    return torch.cat([a.cos(), a.sin()], dim=1)
 
 
 # ---------------------------------------------------------------- text encoder
@@ -290,7 +291,9 @@ class DiT(nn.Module):
         nn.init.zeros_(self.head_audio.head.weight)
 
     def time(self, sigma):
-        e = self.time_embedding(sinusoidal(sigma * self.cfg["dit"]["num_train_timesteps"], self.cfg["dit"]["freq_dim"]))
+        w = self.time_embedding[0].weight
+        t = sigma.double() * self.cfg["dit"]["num_train_timesteps"]
+        e = self.time_embedding(sinusoidal(t, self.cfg["dit"]["freq_dim"]).to(w.dtype))
         e6 = self.time_projection(e).view(e.shape[0], 6, -1)
         return e, e6
 

@@ -47,7 +47,7 @@ def denoise(model, caption, nv, na, steps, shift, cfg_video, cfg_audio, trace=No
     xv, xa = nv.clone(), na.clone()
     sg = sigmas(steps, shift)
     for i in range(steps):
-        s = torch.tensor([float(sg[i])])
+        s = torch.tensor([float(sg[i])], dtype=torch.float64)
         vv, va = model.dit(xv, xa, ctx, s, s, rope=rope)
         if cfg_video != 1 or cfg_audio != 1:
             uv, ua = model.dit(xv, xa, null, s, s, rope=rope)

@@ -15,7 +15,8 @@
 // scratch tile, so every element of C gets the same arithmetic.
 //
 // Micro-kernels (Go assembly written by gen_kernels.go): AVX-512F 14×32
-// float32 FMA, AVX512_BF16 14×32 over bf16 pairs (the instruction is
+// float32 FMA (4×32 when m ≤ 4, with the same per-element arithmetic, so a
+// row of C never depends on how many rows a call computes), AVX512_BF16 14×32 over bf16 pairs (the instruction is
 // hand-encoded since the Go assembler lacks it), AVX2+FMA 6×16, and a
 // pure-Go 4×8 kernel used with the noasm build tag or when the CPU lacks
 // AVX2/FMA. With AVX-512, packing also runs in assembly (16×16 in-register

@@ -33,6 +33,9 @@ func run(pfor func(n, grain int, fn func(lo, hi int)), kn kernel, roundA bool, m
 	if 2*m*n*k < serialFlops {
 		pfor = nil
 	}
+	if kn.small != nil && m <= smallM {
+		kn = *kn.small
+	}
 	g := job{kern: kn, roundA: roundA, m: m, a: a, lda: lda, transA: transA, b: b, c: c, ldc: ldc}
 	g.run(pfor, n, k, accumulate)
 }

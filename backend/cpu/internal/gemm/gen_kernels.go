@@ -32,6 +32,7 @@ type spec struct {
 func main() {
 	specs := []spec{
 		{name: "kernelAVX512", file: "kernel_avx512_amd64.s", mr: 14, vecs: 2, lanes: 16, reg: "Z", unroll: 4},
+		{name: "kernelAVX512x4", file: "kernel_avx512x4_amd64.s", mr: 4, vecs: 2, lanes: 16, reg: "Z", unroll: 4},
 		{name: "kernelAVX512BF16", file: "kernel_avx512bf16_amd64.s", mr: 14, vecs: 2, lanes: 16, reg: "Z", unroll: 4, bf16: true},
 		{name: "kernelAVX2", file: "kernel_avx2_amd64.s", mr: 6, vecs: 2, lanes: 8, reg: "Y", unroll: 4},
 	}

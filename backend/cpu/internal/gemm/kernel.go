@@ -30,7 +30,13 @@ type kernel struct {
 	// pairs marks bf16 pair kernels: each step consumes two k values, a
 	// and b hold bf16 pairs (low half first in k) in float32-sized slots.
 	pairs bool
+	// small, if set, replaces this kernel for matrices of at most smallM
+	// rows (fewer wasted rows in the padded panels).
+	small *kernel
 }
+
+// smallM is the largest m for which a kernel's small variant is used.
+const smallM = 4
 
 // active is the kernel Sgemm uses; chosen at init from the CPU features.
 var active = genericKernel

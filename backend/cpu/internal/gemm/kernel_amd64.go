@@ -9,6 +9,13 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func kernelAVX512(kc int, a, b, c *float32, ldc int, add bool)
 
+// kernelAVX512x4 is the 4×32 AVX-512F micro-kernel for matrices of at
+// most smallM rows (kernel_avx512x4_amd64.s). Each element gets the same
+// arithmetic as in the 14×32 kernel.
+//
+//go:noescape
+func kernelAVX512x4(kc int, a, b, c *float32, ldc int, add bool)
+
 // kernelAVX512BF16 is the 14×32 AVX512_BF16 pair micro-kernel
 // (kernel_avx512bf16_amd64.s).
 //
@@ -21,10 +28,18 @@ func kernelAVX512BF16(kc int, a, b, c *float32, ldc int, add bool)
 func kernelAVX2(kc int, a, b, c *float32, ldc int, add bool)
 
 var avx512Kernel = kernel{
-	name: "avx512", mr: 14, nr: 32, kc: 1024, mc: 14 * 12, nc: 32 * 64,
+	name: "avx512", mr: 14, nr: 32, kc: 1024, mc: 14 * 12, nc: 32 * 64, small: &avx512SmallKernel,
 	fn: func(kc int, a, b, c []float32, ldc int, add bool) {
 		checkTile(kc, 14, 32, a, b, c, ldc)
 		kernelAVX512(kc, &a[0], &b[0], &c[0], ldc, add)
+	},
+}
+
+var avx512SmallKernel = kernel{
+	name: "avx512", mr: 4, nr: 32, kc: 1024, mc: 4 * 16, nc: 32 * 64,
+	fn: func(kc int, a, b, c []float32, ldc int, add bool) {
+		checkTile(kc, 4, 32, a, b, c, ldc)
+		kernelAVX512x4(kc, &a[0], &b[0], &c[0], ldc, add)
 	},
 }
 

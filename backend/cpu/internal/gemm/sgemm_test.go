@@ -231,6 +231,27 @@ func TestSgemmDeterministic(t *testing.T) {
 	})
 }
 
+// TestSgemmRowsIndependent checks that a row of C does not depend on how
+// many other rows the call computes (small-m kernels included).
+func TestSgemmRowsIndependent(t *testing.T) {
+	withKernel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(13, 14))
+		for _, tB := range []bool{false, true} {
+			o := newOperands(rng, 40, 70, 1500, false, tB, false, 0)
+			Sgemm(nil, o.m, o.n, o.k, o.a, o.lda, false, o.b, o.ldb, tB, o.c, o.ldc, false)
+			for _, m := range []int{1, 3, 8, 9, 15} {
+				part := make([]float32, m*o.ldc)
+				Sgemm(goPfor(2), m, o.n, o.k, o.a[o.lda:], o.lda, false, o.b, o.ldb, tB, part, o.ldc, false)
+				for i := range part {
+					if math.Float32bits(part[i]) != math.Float32bits(o.c[o.ldc+i]) {
+						t.Fatalf("m=%d transB=%v: C[%d] = %g, %g within the 40-row product", m, tB, i, part[i], o.c[o.ldc+i])
+					}
+				}
+			}
+		}
+	})
+}
+
 // TestSgemmHalfB checks that bf16 and f16 B operands give bit-identical
 // results to Sgemm on the same B widened to float32 beforehand.
 func TestSgemmHalfB(t *testing.T) {

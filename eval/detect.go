@@ -32,6 +32,11 @@ type DetectOptions struct {
 	// Threshold is the RGB distance from the background above which a pixel
 	// is foreground.
 	Threshold float64
+	// MinContrast is the smallest RGB distance between a palette colour and
+	// the background under a pixel for the pixel to be labelled with that
+	// colour (a ball of nearly the background's colour cannot be told from
+	// noise; the scene generator keeps a contrast of 100).
+	MinContrast float64
 	// MinArea is the smallest blob area (alpha-weighted pixels) reported.
 	MinArea float64
 	// SplitRatio: a one-colour blob whose area exceeds SplitRatio times the
@@ -65,6 +70,9 @@ func DetectFrame(frame []uint8, bg *Background, f int, o *DetectOptions) []Detec
 		}
 		best := math.Inf(1)
 		for k, c := range pal {
+			if colourDist([]float64{float64(c.RGB[0]), float64(c.RGB[1]), float64(c.RGB[2])}, b) < o.MinContrast {
+				continue
+			}
 			a, res := blend(d, c.RGB, b)
 			if res < best {
 				best, label[i], alpha[i] = res, k, a

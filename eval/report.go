@@ -42,7 +42,7 @@ type Options struct {
 func DefaultOptions() Options {
 	return Options{
 		BackgroundTol: 40,
-		Detect:        DetectOptions{Palette: scene.Colours, Threshold: 35, MinArea: 8, SplitRatio: 1.35},
+		Detect:        DetectOptions{Palette: scene.Colours, Threshold: 35, MinContrast: 60, MinArea: 8, SplitRatio: 1.35},
 		Track:         TrackOptions{MaxJump: 0.3, MaxGap: 3, MinLen: 3},
 		Impact:        ImpactOptions{Hysteresis: 0.1, Window: 4, MinJump: 8, Margin: 0.12},
 		Onset: OnsetOptions{
@@ -207,15 +207,24 @@ func markMarginal(impacts []Impact, onsets []Onset, rel float64) {
 	}
 }
 
+// minBallRadius is half the radius fraction of the family's smallest ball.
+var minBallRadius = 0.5 * scene.Sizes[0].RadiusFrac
+
 // countBalls decides the balls a clip shows: per colour, the largest m such
 // that at least max(2, minFrac·F) frames show m or more tracked balls of that
 // colour (overlapping balls of one colour reduce a frame's count, never
-// increase it). The m longest tracks of the colour give the radii.
+// increase it). The m longest tracks of the colour give the radii. Tracks
+// whose median radius is below minBallRadius of the smaller frame side
+// (half the smallest ball of the family) are noise and not counted.
 func countBalls(tracks []*Track, nFrames, W, H int, minFrac float64) []Ball {
 	need := max(2, int(math.Ceil(minFrac*float64(nFrames))))
 	perFrame := map[string][]int{}
 	byColour := map[string][]*Track{}
+	minR := minBallRadius * float64(min(W, H))
 	for _, tr := range tracks {
+		if tr.MedianRadius() < minR {
+			continue
+		}
 		if perFrame[tr.Colour] == nil {
 			perFrame[tr.Colour] = make([]int, nFrames)
 		}

@@ -104,32 +104,54 @@ func (g *job) run(pfor func(n, grain int, fn func(lo, hi int)), n, k int, accumu
 			g.kc = min(kcStep, k-g.pc)
 			g.steps = kn.kSteps(g.kc)
 			g.add = accumulate || g.pc > 0
-			const bChunk = 4 // panels per packing task
-			dynamic(pfor, (g.nPanels+bChunk-1)/bChunk, 0, func(_ []float32, t int) {
-				q0, q1 := t*bChunk, min((t+1)*bChunk, g.nPanels)
-				if kn.pairs {
-					packBPairs(g.bp, g.b, nr, g.pc, g.kc, g.jc, g.nc, q0, q1)
-				} else {
-					packB(g.bp, g.b, nr, g.pc, g.kc, g.jc, g.nc, q0, q1)
-				}
-			})
-			dynamic(pfor, mTasks*nTasks, mPer*mr*g.steps+maxTile, func(buf []float32, t int) {
+			// With a single row task each B panel is used once: tasks
+			// pack their own panels into a small buffer that stays in
+			// cache instead of writing the whole block first.
+			fused := mTasks == 1
+			if !fused {
+				const bChunk = 4 // panels per packing task
+				dynamic(pfor, (g.nPanels+bChunk-1)/bChunk, 0, func(_ []float32, t int) {
+					q0, q1 := t*bChunk, min((t+1)*bChunk, g.nPanels)
+					g.packB(g.bp[q0*g.steps*nr:], q0, q1)
+				})
+			}
+			scratch := mPer*mr*g.steps + maxTile
+			if fused {
+				scratch += g.steps * nr
+			}
+			dynamic(pfor, mTasks*nTasks, scratch, func(buf []float32, t int) {
 				mi, ni := t/nTasks, t%nTasks
-				g.block(buf, mi*mPer*mr, min((mi+1)*mPer*mr, g.m), ni*nPer, min((ni+1)*nPer, g.nPanels))
+				g.block(buf, fused, mi*mPer*mr, min((mi+1)*mPer*mr, g.m), ni*nPer, min((ni+1)*nPer, g.nPanels))
 			})
 		}
 	}
 }
 
+// packB packs panels q0..q1-1 of the current B block into dst.
+func (g *job) packB(dst []float32, q0, q1 int) {
+	if g.kern.pairs {
+		packBPairs(dst, g.b, g.kern.nr, g.pc, g.kc, g.jc, g.nc, q0, q1)
+	} else {
+		packB(dst, g.b, g.kern.nr, g.pc, g.kc, g.jc, g.nc, q0, q1)
+	}
+}
+
 // block computes rows i0..i1-1 of C against B panels q0..q1-1 of the
-// current packed block (the jr and ir loops), packing those rows of A
-// into buf first; buf holds the packed rows followed by a scratch tile.
-func (g *job) block(buf []float32, i0, i1, q0, q1 int) {
+// current block (the jr and ir loops), packing those rows of A into buf
+// first; buf holds the packed rows, then (when fused) a B panel that each
+// panel is packed into just before use (else panels come from g.bp), then
+// a scratch tile.
+func (g *job) block(buf []float32, fused bool, i0, i1, q0, q1 int) {
 	kn := g.kern
 	mr, nr, ks := kn.mr, kn.nr, g.steps
 	mc := i1 - i0
 	tmp := buf[len(buf)-maxTile:]
 	ap := buf[:len(buf)-maxTile]
+	var panel []float32
+	if fused {
+		panel = ap[len(ap)-ks*nr:]
+		ap = ap[:len(ap)-ks*nr]
+	}
 	if kn.pairs {
 		packAPairs(ap, g.a, g.lda, g.transA, mr, i0, mc, g.pc, g.kc)
 	} else {
@@ -138,7 +160,13 @@ func (g *job) block(buf []float32, i0, i1, q0, q1 int) {
 	for q := q0; q < q1; q++ {
 		j0 := g.jc + q*nr
 		w := min(nr, g.jc+g.nc-j0)
-		bq := g.bp[q*ks*nr : (q+1)*ks*nr]
+		var bq []float32
+		if fused {
+			g.packB(panel, q, q+1)
+			bq = panel
+		} else {
+			bq = g.bp[q*ks*nr : (q+1)*ks*nr]
+		}
 		for r := 0; r*mr < mc; r++ {
 			ar := ap[r*ks*mr : (r+1)*ks*mr]
 			i := i0 + r*mr

@@ -29,15 +29,15 @@ type matB struct {
 }
 
 // packB writes the nr-column panels q0..q1-1 of the kc×nc block of B at
-// (pc, jc) into dst, panel q at dst[q*kc*nr:] as kc rows of nr values,
+// (pc, jc) into dst, panel q at dst[(q-q0)*kc*nr:] as kc rows of nr values,
 // widening half-precision values and zero-padding columns past jc+nc:
 //
-//	dst[q*kc*nr + p*nr + j] = B(pc+p, jc+q*nr+j)
+//	dst[(q-q0)*kc*nr + p*nr + j] = B(pc+p, jc+q*nr+j)
 func packB(dst []float32, b *matB, nr, pc, kc, jc, nc, q0, q1 int) {
 	for q := q0; q < q1; q++ {
 		j0 := jc + q*nr
 		w := min(nr, jc+nc-j0)
-		d := dst[q*kc*nr : (q+1)*kc*nr]
+		d := dst[(q-q0)*kc*nr : (q-q0+1)*kc*nr]
 		if w < nr {
 			clear(d)
 		}

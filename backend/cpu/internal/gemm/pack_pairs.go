@@ -19,7 +19,7 @@ func words(f []float32) []uint32 {
 // bf16 matrix B at (pc, jc) holds s := ceil(kc/2) steps of nr words, each
 // word two bf16 values consecutive in k (the second zero past kc):
 //
-//	dst[q*s*nr + t*nr + j] = B(pc+2t, j0+j) | B(pc+2t+1, j0+j)<<16
+//	dst[(q-q0)*s*nr + t*nr + j] = B(pc+2t, j0+j) | B(pc+2t+1, j0+j)<<16
 func packBPairs(dst []float32, b *matB, nr, pc, kc, jc, nc, q0, q1 int) {
 	steps := (kc + 1) / 2
 	raw := b.raw
@@ -27,7 +27,7 @@ func packBPairs(dst []float32, b *matB, nr, pc, kc, jc, nc, q0, q1 int) {
 	for q := q0; q < q1; q++ {
 		j0 := jc + q*nr
 		w := min(nr, jc+nc-j0)
-		df := dst[q*steps*nr : (q+1)*steps*nr]
+		df := dst[(q-q0)*steps*nr : (q-q0+1)*steps*nr]
 		d := words(df)
 		if w < nr {
 			clear(d)

@@ -193,7 +193,7 @@ func goPfor(workers int) func(n, grain int, fn func(lo, hi int)) {
 }
 
 func TestSgemmDeterministic(t *testing.T) {
-	shapes := []struct{ m, n, k int }{{200, 300, 520}, {20, 1000, 300}, {700, 64, 100}, {30, 70, 2500}}
+	shapes := []struct{ m, n, k int }{{200, 300, 520}, {20, 1000, 300}, {700, 64, 100}, {30, 70, 2500}, {3, 900, 700}, {12, 500, 300}}
 	withKernel(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(5, 6))
 		for _, s := range shapes {

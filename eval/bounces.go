@@ -54,7 +54,7 @@ func smallBounces(tr *Track, have []Impact, height int, fps float64, o *ImpactOp
 	def := make([]float64, n)
 	for k := range def {
 		def[k] = math.NaN()
-		if k >= 1 && k+1 < n && fr[k-1]+1 == fr[k] && fr[k]+1 == fr[k+1] && tr.Clean[k-1] && tr.Clean[k] && tr.Clean[k+1] {
+		if k >= 1 && k+1 < n && fr[k-1]+1 == fr[k] && fr[k]+1 == fr[k+1] && tr.clean(k-1) && tr.clean(k) && tr.clean(k+1) {
 			def[k] = gdt2 - (y[k+1] - 2*y[k] + y[k-1])
 		}
 	}

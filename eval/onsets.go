@@ -48,8 +48,9 @@ type OnsetOptions struct {
 // The onset's sample is then refined on the first difference of the signal
 // (a high-pass that suppresses ambience and the tones' low partials): it is
 // the sample n that maximises the mean energy of the 8 samples from n minus
-// that of the 16 samples before n, searched over the frame's window and the
-// one before it.
+// that of the 16 samples before n, searched from one window before the
+// frame's start to its end. Onsets with a Peak under MinPeak, or under
+// MinRelPeak of the clip's loudest, are dropped.
 func DetectOnsets(audio []float32, rate int, o *OnsetOptions) []Onset {
 	win := max(8, int(math.Round(o.Window*float64(rate))))
 	hop := max(1, int(math.Round(o.Hop*float64(rate))))

@@ -57,6 +57,10 @@ type Summary struct {
 	Pass bool `json:"pass"`
 }
 
+// noMatches is the offset check's value when nothing was matched (no
+// evidence of sync; JSON has no infinity).
+const noMatches = 1e9
+
 // Summarize pools reports and applies the thresholds; goodR2 is the R² a
 // segment needs to count as parabolic (Options.GoodR2).
 func Summarize(reports []*Report, th Thresholds, goodR2 float64) Summary {
@@ -91,7 +95,7 @@ func Summarize(reports []*Report, th Thresholds, goodR2 float64) Summary {
 	s.CountMatch = frac(count, len(reports))
 	offset := s.Offsets.MedianAbsMS
 	if s.Offsets.N == 0 {
-		offset = 1e9 // nothing matched: no evidence of sync
+		offset = noMatches
 	}
 	s.Checks = []Check{
 		atMost("median |A/V offset| (ms)", offset, th.MaxMedianAbsOffsetMS),

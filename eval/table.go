@@ -60,7 +60,7 @@ func passFail(b bool) string {
 func pct(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) }
 
 func num(v float64) string {
-	if v >= 1e8 {
+	if v == noMatches {
 		return "none"
 	}
 	return fmt.Sprintf("%.3g", v)

@@ -23,6 +23,9 @@ type Track struct {
 // Len is the number of frames in which the track was found.
 func (t *Track) Len() int { return len(t.Frames) }
 
+// clean reports whether sample i is clean (true when Clean is not filled).
+func (t *Track) clean(i int) bool { return i >= len(t.Clean) || t.Clean[i] }
+
 // MedianRadius is the median radius over the track.
 func (t *Track) MedianRadius() float64 { return median(t.Radius) }
 

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
 	"strings"
@@ -251,21 +252,36 @@ func reevaluate(t *testing.T, modify func(c *Clip)) []*Report {
 }
 
 func TestShiftedAudioFailsSync(t *testing.T) {
-	const shift = 0.3 * scene.SampleRate
-	rs := reevaluate(t, func(c *Clip) {
-		a := make([]float32, len(c.Audio))
-		copy(a[int(shift):], c.Audio)
-		c.Audio = a
-	})
-	s := summarizeAll(rs)
-	t.Logf("audio 300 ms late: |offset| median %.1f ms (%d pairs), heard %.1f%%, seen %.1f%%", s.Offsets.MedianAbsMS, s.Offsets.N, 100*s.HeardFrac, 100*s.SeenFrac)
-	for _, name := range []string{"impacts heard", "onsets seen"} {
-		if c, _ := s.Check(name); c.Pass {
-			t.Errorf("check %q passes (%g) with audio 300 ms late", name, c.Value)
-		}
+	tests := []struct {
+		shift float64 // seconds, positive: audio late
+		fail  []string
+	}{
+		{0.15, []string{"median |A/V offset| (ms)"}},
+		{-0.15, []string{"median |A/V offset| (ms)"}},
+		{0.3, []string{"impacts heard", "onsets seen"}},
 	}
-	if s.Pass {
-		t.Error("summary passes with audio 300 ms late")
+	for _, tc := range tests {
+		n := int(math.Round(math.Abs(tc.shift) * scene.SampleRate))
+		rs := reevaluate(t, func(c *Clip) {
+			a := make([]float32, len(c.Audio))
+			if tc.shift > 0 {
+				copy(a[n:], c.Audio)
+			} else {
+				copy(a, c.Audio[n:])
+			}
+			c.Audio = a
+		})
+		s := summarizeAll(rs)
+		t.Logf("audio shifted %+.0f ms: offset median %+.1f ms, |offset| median %.1f ms (%d pairs), heard %.1f%%, seen %.1f%%",
+			1000*tc.shift, s.Offsets.MedianMS, s.Offsets.MedianAbsMS, s.Offsets.N, 100*s.HeardFrac, 100*s.SeenFrac)
+		for _, name := range tc.fail {
+			if c, ok := s.Check(name); !ok || c.Pass {
+				t.Errorf("shift %+.0f ms: check %q passes (%g)", 1000*tc.shift, name, c.Value)
+			}
+		}
+		if s.Pass {
+			t.Errorf("shift %+.0f ms: summary passes", 1000*tc.shift)
+		}
 	}
 }
 
@@ -277,6 +293,19 @@ func TestSilentAudioHearsNothing(t *testing.T) {
 	}
 	if c, _ := s.Check("impacts heard"); c.Pass || s.Pass {
 		t.Error("silent audio passes")
+	}
+}
+
+func TestEvaluateIsDeterministic(t *testing.T) {
+	g := generated(t)[5]
+	a, err := Evaluate(g.clip, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(g.report)
+	if string(ja) != string(jb) {
+		t.Error("two evaluations of one clip differ")
 	}
 }
 

@@ -76,6 +76,8 @@ func (kn *kernel) kSteps(kc int) int {
 	return kc
 }
 
+// run executes the jc and pc loops; each k block packs B (unless fused)
+// and then computes tiles of C as tasks spread over pfor.
 func (g *job) run(pfor func(n, grain int, fn func(lo, hi int)), n, k int, accumulate bool) {
 	kn := g.kern
 	mr, nr := kn.mr, kn.nr
@@ -85,13 +87,19 @@ func (g *job) run(pfor func(n, grain int, fn func(lo, hi int)), n, k int, accumu
 	}
 	kcStep := split(k, kn.kc, unit) // depends on k only: fixes the summation order
 	ncStep := split(n, kn.nc, nr)
-	g.bp = buffers.get(kn.kSteps(kcStep) * ncStep)
-	defer buffers.put(g.bp)
 
 	// Tasks are rectangles of mPer mr-panels by nPer nr-panels.
 	mPanels := (g.m + mr - 1) / mr
 	mPer := min(max(mPanels/targetTasks, 1), kn.mc/mr)
 	mTasks := (mPanels + mPer - 1) / mPer
+	// With a single row task each B panel is used once: tasks pack their
+	// own panels into a small buffer that stays in cache instead of
+	// writing the whole block first.
+	fused := mTasks == 1
+	if !fused {
+		g.bp = buffers.get(kn.kSteps(kcStep) * ncStep)
+		defer buffers.put(g.bp)
+	}
 	for g.jc = 0; g.jc < n; g.jc += ncStep {
 		g.nc = min(ncStep, n-g.jc)
 		g.nPanels = (g.nc + nr - 1) / nr
@@ -104,10 +112,6 @@ func (g *job) run(pfor func(n, grain int, fn func(lo, hi int)), n, k int, accumu
 			g.kc = min(kcStep, k-g.pc)
 			g.steps = kn.kSteps(g.kc)
 			g.add = accumulate || g.pc > 0
-			// With a single row task each B panel is used once: tasks
-			// pack their own panels into a small buffer that stays in
-			// cache instead of writing the whole block first.
-			fused := mTasks == 1
 			if !fused {
 				const bChunk = 4 // panels per packing task
 				dynamic(pfor, (g.nPanels+bChunk-1)/bChunk, 0, func(_ []float32, t int) {

@@ -15,6 +15,7 @@ const version = "0.1.0-dev"
 type cli struct {
 	Generate generateCmd      `cmd:"" help:"Generate a clip from a prompt (needs the demo model)."`
 	Inspect  inspectCmd       `cmd:"" help:"List the tensors, dtypes, shapes and metadata of a safetensors file."`
+	Bench    benchCmd         `cmd:"" help:"Benchmarks: lockstep bench schedulers (kernels, step and decode to come)."`
 	Version  kong.VersionFlag `help:"Print the version and exit."`
 }
 
@@ -24,6 +25,7 @@ func main() {
 		kong.Name("lockstep"),
 		kong.Description("Joint audio + video latent diffusion engine."),
 		kong.Vars{"version": version},
+		kong.Vars(benchVars()),
 		kong.UsageOnError(),
 	)
 	if err := ctx.Run(); err != nil {

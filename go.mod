@@ -4,8 +4,8 @@ go 1.26.0
 
 require (
 	github.com/alecthomas/kong v1.17.0
-	gonum.org/v1/plot v0.17.0
 	github.com/x448/float16 v0.8.4
+	gonum.org/v1/plot v0.17.0
 )
 
 require (

@@ -80,6 +80,20 @@ func DetectFrame(frame []uint8, bg *Background, f int, o *DetectOptions) []Detec
 		}
 	}
 	blobs := components(label, W, H)
+	// owner[i] is the blob of pixel i when that blob is big enough to be a
+	// ball (stray rim pixels labelled with another colour do not count as a
+	// neighbouring ball), else -1.
+	owner := make([]int, n)
+	for i := range owner {
+		owner[i] = -1
+	}
+	for bi, b := range blobs {
+		if float64(len(b.pixels)) >= o.MinArea {
+			for _, i := range b.pixels {
+				owner[i] = bi
+			}
+		}
+	}
 	var dets []Detection
 	for bi := range blobs {
 		bl := &blobs[bi]
@@ -88,7 +102,7 @@ func DetectFrame(frame []uint8, bg *Background, f int, o *DetectOptions) []Detec
 		if m.mass < o.MinArea {
 			continue
 		}
-		det := Detection{Frame: f, Colour: pal[bl.label].Name, Touching: touchesOther(bl, label, W, H)}
+		det := Detection{Frame: f, Colour: pal[bl.label].Name, Touching: touchesOther(bl, bi, owner, W, H)}
 		parts := 1
 		if !det.Touching {
 			parts = splitCount(m, o.SplitRatio)
@@ -159,9 +173,9 @@ func components(label []int, W, H int) []blob {
 	return out
 }
 
-// touchesOther reports whether a blob has an 8-neighbour labelled with
-// another colour (a ball occluding or occluded by another).
-func touchesOther(b *blob, label []int, W, H int) bool {
+// touchesOther reports whether blob b (index bi) has an 8-neighbour owned by
+// another blob (a ball occluding or occluded by another).
+func touchesOther(b *blob, bi int, owner []int, W, H int) bool {
 	for _, i := range b.pixels {
 		x, y := int(i)%W, int(i)/W
 		for dy := -1; dy <= 1; dy++ {
@@ -170,7 +184,7 @@ func touchesOther(b *blob, label []int, W, H int) bool {
 				if nx < 0 || ny < 0 || nx >= W || ny >= H {
 					continue
 				}
-				if l := label[ny*W+nx]; l >= 0 && l != b.label {
+				if o := owner[ny*W+nx]; o >= 0 && o != bi {
 					return true
 				}
 			}
@@ -264,9 +278,12 @@ func (m *moments) finish() {
 	}
 }
 
-// splitCount estimates how many discs of one colour make up a blob: a disc of
-// radius r has both second moments r²/4, so the minor axis gives r; the
-// blob's area over the area of such a disc is the count (1 to 3).
+// splitCount estimates how many discs of one colour make up a blob. A disc
+// has equal second moments (r²/4); a blob whose major moment exceeds the
+// minor by elongated or more is at least two discs, and so is one whose area
+// exceeds ratio times that of a disc with the minor axis's radius
+// (r = 2 sqrt(minor)) while the moments differ by 30%; an area above
+// ratio+1 such discs makes three.
 func splitCount(m moments, ratio float64) int {
 	if m.minorVar <= 0 || m.majVar < 1.3*m.minorVar {
 		return 1
@@ -274,14 +291,17 @@ func splitCount(m moments, ratio float64) int {
 	r := 2 * math.Sqrt(m.minorVar)
 	n := m.mass / (math.Pi * r * r)
 	switch {
-	case n < ratio:
-		return 1
-	case n < ratio+1:
-		return 2
-	default:
+	case n >= ratio+1:
 		return 3
+	case n >= ratio || m.majVar >= elongated*m.minorVar:
+		return 2
 	}
+	return 1
 }
+
+// elongated is the ratio of second moments beyond which a one-colour blob
+// is not one disc.
+const elongated = 1.5
 
 // part is one disc of a split blob.
 type part struct{ cx, cy, mass float64 }

@@ -125,12 +125,12 @@ type gemmB struct {
 	trans bool
 }
 
-// gemm computes C = A·B (+ C when accumulate) like sgemm, splitting the
+// gemmGo computes C = A·B (+ C when accumulate) like sgemm, splitting the
 // tiles of C over pfor. For each gemmKC-slab of k, the slab of B is packed
 // (in parallel, widening F16/BF16), then work units of gemmMC rows by at
 // most gemmNC columns pack their rows of A and run the macro-kernel. Every
 // element of C is summed in the same order whatever the split.
-func gemm(pfor parallelFunc, m, n, k int, a []float32, lda int, transA bool, b gemmB, c []float32, ldc int, accumulate bool) {
+func gemmGo(pfor parallelFunc, m, n, k int, a []float32, lda int, transA bool, b gemmB, c []float32, ldc int, accumulate bool) {
 	if m == 0 || n == 0 {
 		return
 	}

@@ -1,0 +1,41 @@
+package cpu
+
+import (
+	"github.com/lockstep-av/lockstep/backend"
+	fastgemm "github.com/lockstep-av/lockstep/backend/cpu/internal/gemm"
+)
+
+// fastGEMM is true when package gemm has an assembly kernel for this CPU
+// (AVX-512 or AVX2+FMA). Under -tags noasm, or on other CPUs, gemm reports
+// its generic kernel and the pure-Go packed GEMM of this package runs
+// instead (it is the faster of the two portable paths).
+var fastGEMM = fastgemm.Kernel() != "generic"
+
+// GEMMKernel names the GEMM kernel in use, for benchmarks and logs.
+func GEMMKernel() string {
+	if fastGEMM {
+		return fastgemm.Kernel()
+	}
+	return "go-2x4"
+}
+
+// gemm computes C = A·B (+ C when accumulate) like sgemm, splitting the
+// tiles of C over pfor; B may be F32 values or raw F16/BF16 storage. Each
+// element of C is summed in the same order whatever the split, on either
+// path.
+func gemm(pfor parallelFunc, m, n, k int, a []float32, lda int, transA bool, b gemmB, c []float32, ldc int, accumulate bool) {
+	if !fastGEMM {
+		gemmGo(pfor, m, n, k, a, lda, transA, b, c, ldc, accumulate)
+		return
+	}
+	switch {
+	case b.raw == nil:
+		fastgemm.Sgemm(pfor, m, n, k, a, lda, transA, b.f32, b.ld, b.trans, c, ldc, accumulate)
+	case b.dt == backend.BF16:
+		fastgemm.SgemmBF16B(pfor, m, n, k, a, lda, transA, b.raw, b.ld, b.trans, c, ldc, accumulate)
+	case b.dt == backend.F16:
+		fastgemm.SgemmF16B(pfor, m, n, k, a, lda, transA, b.raw, b.ld, b.trans, c, ldc, accumulate)
+	default:
+		panic("cpu: gemm: invalid B dtype " + b.dt.String())
+	}
+}

@@ -39,8 +39,9 @@ type DetectOptions struct {
 	MinContrast float64
 	// MinArea is the smallest blob area (alpha-weighted pixels) reported.
 	MinArea float64
-	// SplitRatio: a one-colour blob whose area exceeds SplitRatio times the
-	// area of a disc with its minor-axis radius is split.
+	// SplitRatio: a one-colour blob not touching another ball, whose second
+	// moments differ by 30% and whose area exceeds SplitRatio times the area
+	// of a disc with its minor-axis radius, is split (see splitCount).
 	SplitRatio float64
 }
 
@@ -50,7 +51,13 @@ type blob struct {
 	pixels []int32
 }
 
-// DetectFrame finds the balls in one RGB frame ([H,W,3]) over background bg.
+// DetectFrame finds the balls in one RGB frame ([H,W,3]) over background bg;
+// f is the frame index recorded in the detections. Each foreground pixel
+// (farther than Threshold from the background) is labelled with the palette
+// colour c that best explains it as p = bg + alpha (c - bg); 8-connected
+// pixels of one label form a blob, measured by its alpha-weighted centroid
+// and area (including the unlabelled anti-aliased rim); blobs below MinArea
+// are dropped, and elongated one-colour blobs are split by k-means.
 func DetectFrame(frame []uint8, bg *Background, f int, o *DetectOptions) []Detection {
 	W, H := bg.Width, bg.Height
 	pal := o.Palette

@@ -51,6 +51,18 @@
 // computes with cancellation). Stochastic solvers match sample for sample
 // because the script feeds diffusers the same RNG stream.
 //
+// Package scheduler/tensorops implements Ops on backend tensors (see its
+// documentation for who owns the solver's latents across the model's
+// context resets).
+//
+// # Guidance
+//
+// guidance.go combines conditional, unconditional and layer-skip
+// predictions per modality of a Modal latent (video and audio may use
+// different scales): classifier-free guidance, diffusers' CFG rescale
+// (guidance_rescale, std per batch item over the other axes) and
+// layer-skip guidance, whose LayerSkip hook a model calls per block.
+//
 // # Random numbers
 //
 // Stochastic solvers take their noise from RNG (rng.go), a counter-based

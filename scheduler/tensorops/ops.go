@@ -2,6 +2,7 @@ package tensorops
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"weak"
 
@@ -180,3 +181,49 @@ var (
 	_ scheduler.Ops[*Latent]            = (*Ops)(nil)
 	_ scheduler.Float32Rounder[*Latent] = (*Ops)(nil)
 )
+
+// BatchStd returns per item of the leading axis the standard deviation
+// over the other axes (N-1 denominator, as torch.std), computed in float64
+// on the host.
+func (o *Ops) BatchStd(x *Latent) []float64 {
+	shape := x.t.Shape()
+	v := o.be.Float32(x.t)
+	b := 1
+	if len(shape) > 0 {
+		b = shape[0]
+	}
+	n := len(v) / b
+	out := make([]float64, b)
+	for i := range out {
+		row := v[i*n : (i+1)*n]
+		m := 0.0
+		for _, e := range row {
+			m += float64(e)
+		}
+		m /= float64(n)
+		s := 0.0
+		for _, e := range row {
+			s += (float64(e) - m) * (float64(e) - m)
+		}
+		out[i] = math.Sqrt(s / float64(n-1))
+	}
+	return out
+}
+
+// ScaleBatch sets dst = s[b]*x for every item b of the leading axis.
+func (o *Ops) ScaleBatch(dst *Latent, s []float64, x *Latent) {
+	c := o.c()
+	shape := x.t.Shape()
+	bs := make([]int, len(shape))
+	for i := range bs {
+		bs[i] = 1
+	}
+	bs[0] = len(s)
+	f := make([]float32, len(s))
+	for i, v := range s {
+		f[i] = float32(v)
+	}
+	dst.t = c.Binary(backend.Mul, x.t, c.Constant(f, bs...))
+}
+
+var _ scheduler.BatchStats[*Latent] = (*Ops)(nil)

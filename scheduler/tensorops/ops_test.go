@@ -131,3 +131,39 @@ func TestSolversOnCPUBackend(t *testing.T) {
 		})
 	}
 }
+
+// TestGuideBatchRescale checks CFG rescale on a batch of 3 latents through
+// the CPU backend against the per-item float64 formula.
+func TestGuideBatchRescale(t *testing.T) {
+	be := cpu.New(1)
+	ops := tensorops.New(be)
+	rng := scheduler.NewRNG(9, 0)
+	const b, n = 3, 2 * 8
+	c64, u64 := rng.Normals(make([]float64, b*n)), rng.Normals(make([]float64, b*n))
+	for i := range c64 { // round to the float32 inputs the backend sees
+		c64[i], u64[i] = float64(float32(c64[i])), float64(float32(u64[i]))
+	}
+	cond := scheduler.Modal[*tensorops.Latent]{"video": ops.FromFloat64(c64, b, 2, 8)}
+	uncond := scheduler.Modal[*tensorops.Latent]{"video": ops.FromFloat64(u64, b, 2, 8)}
+	dst := scheduler.Modal[*tensorops.Latent]{"video": ops.New(cond["video"])}
+	const s, phi = 6.0, 0.7
+	if err := scheduler.Guide[*tensorops.Latent](ops, dst, scheduler.Guidance{"video": {Scale: s, Rescale: phi}}, cond, uncond, nil); err != nil {
+		t.Fatal(err)
+	}
+	got := ops.Float64(dst["video"])
+	std := func(x []float64) float64 { return scheduler.F64Ops{}.BatchStd(x)[0] }
+	for k := 0; k < b; k++ {
+		c, u := c64[k*n:(k+1)*n], u64[k*n:(k+1)*n]
+		g := make([]float64, n)
+		for i := range g {
+			g[i] = u[i] + s*(c[i]-u[i])
+		}
+		f := phi*std(c)/std(g) + 1 - phi
+		for i := range g {
+			want := g[i] * f
+			if d := math.Abs(got[k*n+i] - want); d > 1e-5*math.Max(1, math.Abs(want)) {
+				t.Errorf("item %d elem %d: got %g want %g (abs %.3g)", k, i, got[k*n+i], want, d)
+			}
+		}
+	}
+}

@@ -86,7 +86,13 @@ func (c *benchSchedulersCmd) run(stdout io.Writer) error {
 	if err := write(c.JSON, func(w io.Writer) error { return schedbench.WriteJSON(w, recs) }); err != nil {
 		return err
 	}
-	if err := write(c.MD, func(w io.Writer) error { return schedbench.Markdown(w, sums) }); err != nil {
+	if err := write(c.MD, func(w io.Writer) error {
+		fmt.Fprintf(w, "Median over %d seeds of the RMS error of the final sample against the float64 RK45 reference "+
+			"solution of the same probability-flow ODE (model gmm, diffusers' default linear betas, sigma 157.4 -> 0; "+
+			"columns: NFE = model evaluations; last column: median wall time per model evaluation plus solver update). "+
+			"Made by `lockstep bench schedulers --model gmm --seeds %d`.\n\n", c.Seeds, c.Seeds)
+		return schedbench.Markdown(w, sums)
+	}); err != nil {
 		return err
 	}
 	return write(c.Plot, func(w io.Writer) error { return schedbench.WritePNG(w, sums, "gmm") })

@@ -78,7 +78,7 @@ func TestBenchSchedulersEndToEnd(t *testing.T) {
 			t.Errorf("table lacks row %q:\n%s", row, tab)
 		}
 	}
-	if !strings.Contains(out.String(), string(tab)) {
+	if i := strings.Index(string(tab), "| solver |"); i < 0 || !strings.Contains(out.String(), string(tab[i:])) {
 		t.Error("printed output lacks the table")
 	}
 	pf, err := os.Open(pl)

@@ -7,17 +7,19 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/alecthomas/kong"
+	"github.com/lockstep-av/lockstep/bench/schedbench"
 )
 
 // parseCLI parses args into a fresh cli, as main does.
 func parseCLI(t *testing.T, args ...string) (*kong.Context, *cli) {
 	t.Helper()
 	var c cli
-	p, err := kong.New(&c, kong.Name("lockstep"), kong.Vars{"version": version}, kong.Vars(benchVars()))
+	p, err := kong.New(&c, kong.Name("lockstep"), kong.Vars{"version": version})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,5 +106,17 @@ func TestBenchSchedulersDemoNotYet(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "not available yet: needs the demo model (issue 3/4)") {
 			t.Errorf("--model %s: error %v", m, err)
 		}
+	}
+}
+
+// TestBenchHelpListsNames keeps the help texts in step with the registries.
+func TestBenchHelpListsNames(t *testing.T) {
+	f, ok := reflect.TypeOf(benchSchedulersCmd{}).FieldByName("Solvers")
+	if !ok || !strings.Contains(f.Tag.Get("help"), strings.Join(schedbench.SolverNames(), ", ")+")") {
+		t.Errorf("--solvers help %q does not list %v", f.Tag.Get("help"), schedbench.SolverNames())
+	}
+	f, ok = reflect.TypeOf(benchSchedulersCmd{}).FieldByName("Schedules")
+	if !ok || !strings.Contains(f.Tag.Get("help"), strings.Join(schedbench.ScheduleNames(), ", ")+")") {
+		t.Errorf("--schedules help %q does not list %v", f.Tag.Get("help"), schedbench.ScheduleNames())
 	}
 }

@@ -25,7 +25,6 @@ func main() {
 		kong.Name("lockstep"),
 		kong.Description("Joint audio + video latent diffusion engine."),
 		kong.Vars{"version": version},
-		kong.Vars(benchVars()),
 		kong.UsageOnError(),
 	)
 	if err := ctx.Run(); err != nil {

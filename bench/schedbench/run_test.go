@@ -2,6 +2,8 @@ package schedbench
 
 import (
 	"bytes"
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 )
@@ -89,4 +91,32 @@ func equal(a, b []float64) bool {
 		}
 	}
 	return true
+}
+
+// TestTrajectory checks that the trajectory ends with the run's error and
+// starts with (nearly) none, and logs the Karras 10-NFE paths of Euler and
+// DPM-Solver++ 2M (see docs/bench/schedulers_gmm_notes.md).
+func TestTrajectory(t *testing.T) {
+	for _, name := range []string{"euler", "dpmpp2m"} {
+		s, _ := LookupSolver(name)
+		tr, err := Trajectory(s, Schedules["karras"], 10, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, _, err := Run(Config{Solvers: []string{name}, Schedules: []string{"karras"}, NFE: []int{10}, Seeds: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := tr[len(tr)-1].RMSError, recs[3].RMSError; math.Abs(got-want) > 1e-12 {
+			t.Errorf("%s: final trajectory error %.6g, run error %.6g", name, got, want)
+		}
+		if len(tr) != 11 || tr[0].RMSError > 1e-5 {
+			t.Errorf("%s: %d points, first error %.3g", name, len(tr), tr[0].RMSError)
+		}
+		line := ""
+		for _, p := range tr {
+			line += fmt.Sprintf(" %.3g:%.2e", p.Sigma, p.RMSError)
+		}
+		t.Logf("%s sigma:error%s", name, line)
+	}
 }

@@ -19,8 +19,8 @@ type benchCmd struct {
 // benchSchedulersCmd is `lockstep bench schedulers`.
 type benchSchedulersCmd struct {
 	Model     string   `default:"gmm" help:"Model: gmm (the analytic toy model), demo, or a checkpoint FILE."`
-	Solvers   []string `help:"Solvers to run (default: all of euler, heun, lms, dpmpp2m, dpmpp3m, dpm2s, unipc2, unipc3, deis2)." placeholder:"NAME,..."`
-	Schedules []string `help:"Sigma schedules (default: all of normal, karras, exponential, beta)." placeholder:"NAME,..."`
+	Solvers   []string `help:"Solvers to run (default: all of euler, heun, lms, dpmpp2m, dpmpp3m, dpm2s, unipc2, unipc3, deis2)." placeholder:"NAME"`
+	Schedules []string `help:"Sigma schedules (default: all of normal, karras, exponential, beta)." placeholder:"NAME"`
 	NFE       []int    `name:"nfe" default:"4,6,8,10,15,20,30,50" help:"Budgets of model evaluations."`
 	Seeds     int      `default:"64" help:"Initial noises per configuration (seeds 0..N-1)."`
 	JSON      string   `name:"json" help:"Write one JSON record per run (JSON Lines) to FILE." placeholder:"FILE"`

@@ -1,0 +1,87 @@
+package vae
+
+import (
+	"fmt"
+	"testing"
+)
+
+func TestVideoDecoderGolden(t *testing.T) {
+	f, b, m := golden(t)
+	ctx := b.NewContext()
+	checkGolden(t, f, b, m.Video.Decoder.Decode(ctx, tensor(t, f, b, "vdec.z")), "vdec.out")
+}
+
+// TestVideoDecoderChunked feeds one latent frame at a time (fixtures
+// vdec.chunk{k}) and also checks the chunks against the whole decode.
+func TestVideoDecoderChunked(t *testing.T) {
+	f, b, m := golden(t)
+	ctx := b.NewContext()
+	z := tensor(t, f, b, "vdec.z")
+	wt := m.Video.Decoder.Decode(ctx, z)
+	whole := frameMajor(b.Float32(wt), wt.Shape())
+	s := m.Video.Decoder.NewStream()
+	var chunks []float32
+	for k := range z.Shape()[2] {
+		sctx := b.NewContext()
+		out := s.Feed(sctx, sctx.Slice(z, 2, k, k+1))
+		checkGolden(t, f, b, out, fmt.Sprintf("vdec.chunk%d", k))
+		chunks = appendFrames(chunks, b.Float32(out), out.Shape())
+	}
+	compare(t, "chunked vs whole", chunks, whole, tol{Abs: 1e-6})
+}
+
+func TestVideoEncoderGolden(t *testing.T) {
+	f, b, m := golden(t)
+	ctx := b.NewContext()
+	mu, logvar := m.Video.Encoder.Encode(ctx, tensor(t, f, b, "venc.x"))
+	checkGolden(t, f, b, mu, "venc.mu")
+	checkGolden(t, f, b, logvar, "venc.logvar")
+}
+
+func TestAudioDecoderGolden(t *testing.T) {
+	f, b, m := golden(t)
+	ctx := b.NewContext()
+	checkGolden(t, f, b, m.Audio.Decoder.Decode(ctx, tensor(t, f, b, "adec.z")), "adec.out")
+}
+
+func TestAudioDecoderChunked(t *testing.T) {
+	f, b, m := golden(t)
+	ctx := b.NewContext()
+	z := tensor(t, f, b, "adec.z")
+	whole := b.Float32(m.Audio.Decoder.Decode(ctx, z))
+	s := m.Audio.Decoder.NewStream()
+	var chunks []float32
+	for k := range z.Shape()[2] {
+		ctx.Reset()
+		out := s.Feed(ctx, ctx.Slice(z, 2, k, k+1))
+		checkGolden(t, f, b, out, fmt.Sprintf("adec.chunk%d", k))
+		chunks = append(chunks, b.Float32(out)...)
+	}
+	compare(t, "chunked vs whole", chunks, whole, tol{Abs: 1e-6})
+}
+
+func TestAudioEncoderGolden(t *testing.T) {
+	f, b, m := golden(t)
+	ctx := b.NewContext()
+	mu, logvar := m.Audio.Encoder.Encode(ctx, tensor(t, f, b, "aenc.x"))
+	checkGolden(t, f, b, mu, "aenc.mu")
+	checkGolden(t, f, b, logvar, "aenc.logvar")
+}
+
+// frameMajor reorders frames [1, C, F, H, W] to [F][C][H][W], so that
+// chunks along F concatenate.
+func frameMajor(v []float32, shape []int) []float32 {
+	return appendFrames(nil, v, shape)
+}
+
+// appendFrames appends the frames of v [1, C, F, H, W] in frame-major
+// order ([F][C][H][W]).
+func appendFrames(dst, v []float32, shape []int) []float32 {
+	c, n, hw := shape[1], shape[2], shape[3]*shape[4]
+	for fr := range n {
+		for ch := range c {
+			dst = append(dst, v[(ch*n+fr)*hw:(ch*n+fr+1)*hw]...)
+		}
+	}
+	return dst
+}

@@ -28,16 +28,16 @@ type VideoConfig struct {
 
 // AudioConfig describes the audio VAE.
 type AudioConfig struct {
-	ZChannels   int       `json:"z_channels"`    // latent channels (8)
-	Hop         int       `json:"hop"`           // samples per latent token (640)
-	LatentRate  float64   `json:"latent_rate"`   // tokens per second (25)
-	EncChannels []int     `json:"enc_channels"`  // encoder widths [32, 64, 128]
-	EncStrides  []int     `json:"enc_strides"`   // encoder downsampling [4, 5, 4]
-	DecChannels []int     `json:"dec_channels"`  // decoder widths [128, 96, 64, 32]
-	DecFactors  []int     `json:"dec_factors"`   // decoder upsampling [4, 5, 4]
-	PhaseFactor int       `json:"phase_factor"`  // samples folded into channels at the ends (8)
-	LatentMean  []float32 `json:"latent_mean"`   // [ZChannels]
-	LatentStd   []float32 `json:"latent_std"`    // [ZChannels]
+	ZChannels   int       `json:"z_channels"`   // latent channels (8)
+	Hop         int       `json:"hop"`          // samples per latent token (640)
+	LatentRate  float64   `json:"latent_rate"`  // tokens per second (25)
+	EncChannels []int     `json:"enc_channels"` // encoder widths [32, 64, 128]
+	EncStrides  []int     `json:"enc_strides"`  // encoder downsampling [4, 5, 4]
+	DecChannels []int     `json:"dec_channels"` // decoder widths [128, 96, 64, 32]
+	DecFactors  []int     `json:"dec_factors"`  // decoder upsampling [4, 5, 4]
+	PhaseFactor int       `json:"phase_factor"` // samples folded into channels at the ends (8)
+	LatentMean  []float32 `json:"latent_mean"`  // [ZChannels]
+	LatentStd   []float32 `json:"latent_std"`   // [ZChannels]
 }
 
 // ParseConfig reads the VAE part of a checkpoint config from its

@@ -85,3 +85,36 @@ func appendFrames(dst, v []float32, shape []int) []float32 {
 	}
 	return dst
 }
+
+// TestSampleDecodeGolden decodes the golden sampling run's normalised
+// latents with the whole-clip decoders (denormalised with the config's
+// latent statistics) and compares the float outputs.
+func TestSampleDecodeGolden(t *testing.T) {
+	f, b, m := golden(t)
+	ctx := b.NewContext()
+	zv, za := tensor(t, f, b, "sample.zv"), tensor(t, f, b, "sample.za")
+	checkGolden(t, f, b, m.Video.Decoder.Decode(ctx, m.Config.Video.Denormalize(ctx, zv)), "sample.frames")
+	wave := m.Audio.Decoder.Decode(ctx, m.Config.Audio.Denormalize(ctx, za))
+	want, _ := values(t, f, "sample.wave")
+	compare(t, "sample.wave", b.Float32(wave)[:len(want)], want, goldenTol)
+}
+
+// TestNormalizeRoundTrip checks Normalize ∘ Denormalize against the
+// per-channel formula.
+func TestNormalizeRoundTrip(t *testing.T) {
+	f, b, m := golden(t)
+	ctx := b.NewContext()
+	z := tensor(t, f, b, "sample.zv")
+	zs := b.Float32(z)
+	mu := b.Float32(m.Config.Video.Denormalize(ctx, z))
+	sh := z.Shape()
+	per := sh[2] * sh[3] * sh[4]
+	want := make([]float32, len(zs))
+	for i, v := range zs {
+		c := i / per
+		want[i] = float32(float64(v)*float64(m.Config.Video.LatentStd[c]) + float64(m.Config.Video.LatentMean[c]))
+	}
+	compare(t, "denormalize", mu, want, tol{Abs: 1e-6, Rel: 1e-6})
+	back := b.Float32(m.Config.Video.Normalize(ctx, m.Config.Video.Denormalize(ctx, z)))
+	compare(t, "normalize(denormalize)", back, zs, tol{Abs: 1e-6, Rel: 1e-6})
+}

@@ -94,10 +94,21 @@ func SpaceToDepth(ctx backend.Context, x backend.Tensor, factors ...int) backend
 	return ctx.Reshape(ctx.Permute(ctx.Reshape(x, split...), axes...), out...)
 }
 
-// shapeChecker collects tensors whose shapes differ from the config's.
-type shapeChecker struct{ bad []string }
+// shapeChecker collects tensors whose shapes differ from the config's;
+// with record set it also lists every expected tensor (name and shape).
+type shapeChecker struct {
+	bad    []string
+	record bool
+	names  []string
+	shapes [][]int
+}
 
 func (c *shapeChecker) want(name string, t backend.Tensor, shape ...int) {
+	if c.record {
+		c.names = append(c.names, name)
+		c.shapes = append(c.shapes, shape)
+		return
+	}
 	if t == nil {
 		c.bad = append(c.bad, name+": missing")
 		return

@@ -1,11 +1,15 @@
 package media
 
 import (
+	"bytes"
 	"encoding/binary"
 	"image"
 	"math"
+	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"testing"
 )
@@ -38,8 +42,12 @@ func TestSampleAt(t *testing.T) {
 func checkAVI(t *testing.T, path string, a *AVI, p Params, nframes int, interleaved bool) {
 	t.Helper()
 	p = p.withDefaults()
+	wantCh, wantBits := p.Channels, 16
+	if p.SampleRate == 0 {
+		wantCh, wantBits = 0, 0
+	}
 	if a.Width != p.Width || a.Height != p.Height || a.FPSNum != p.FPSNum || a.FPSDen != p.FPSDen ||
-		a.SampleRate != p.SampleRate || a.Channels != p.Channels || a.AudioBits != 16 || a.VideoCodec != "MJPG" {
+		a.SampleRate != p.SampleRate || a.Channels != wantCh || a.AudioBits != wantBits || a.VideoCodec != "MJPG" {
 		t.Fatalf("headers: %dx%d %d/%d fps %d Hz %d ch %d bits %q; want %dx%d %d/%d %d Hz %d ch 16 bits MJPG",
 			a.Width, a.Height, a.FPSNum, a.FPSDen, a.SampleRate, a.Channels, a.AudioBits, a.VideoCodec,
 			p.Width, p.Height, p.FPSNum, p.FPSDen, p.SampleRate, p.Channels)
@@ -52,8 +60,16 @@ func checkAVI(t *testing.T, path string, a *AVI, p Params, nframes int, interlea
 		t.Errorf("audio strh length %d, want round(frames/fps*sr) = %d", a.AudioLength, wantSamples)
 	}
 	// Interleaving: V0 A0 V1 A1 ..., audio chunk i holds frame i's samples.
-	if len(a.Chunks) != 2*nframes {
-		t.Fatalf("%d data chunks, want %d", len(a.Chunks), 2*nframes)
+	streams := []string{"00dc", "01wb"}
+	if p.SampleRate == 0 {
+		streams = streams[:1]
+		interleaved = false
+		if a.AudioStream() != -1 {
+			t.Errorf("audio stream %d in a video-only AVI", a.AudioStream())
+		}
+	}
+	if len(a.Chunks) != len(streams)*nframes {
+		t.Fatalf("%d data chunks, want %d", len(a.Chunks), len(streams)*nframes)
 	}
 	for i, c := range a.Chunks {
 		if interleaved && (i%2 == 0 && c.ID != "00dc" || i%2 == 1 && c.ID != "01wb") {
@@ -66,17 +82,20 @@ func checkAVI(t *testing.T, path string, a *AVI, p Params, nframes int, interlea
 		}
 	}
 	// Segments: first frames in avih, idx1 covers segment 0 only.
-	seg0 := 0
+	seg0, seg0Chunks := 0, 0
 	for _, c := range a.Chunks {
-		if c.Segment == 0 && c.ID == "00dc" {
-			seg0++
+		if c.Segment == 0 {
+			seg0Chunks++
+			if c.ID == "00dc" {
+				seg0++
+			}
 		}
 	}
 	if a.AVIHFrames != seg0 {
 		t.Errorf("avih frames %d, want %d (frames in the first RIFF)", a.AVIHFrames, seg0)
 	}
-	if len(a.Idx1) != 2*seg0 {
-		t.Errorf("idx1 has %d entries, want %d", len(a.Idx1), 2*seg0)
+	if len(a.Idx1) != seg0Chunks {
+		t.Errorf("idx1 has %d entries, want %d (the chunks of the first RIFF)", len(a.Idx1), seg0Chunks)
 	}
 	for i, e := range a.Idx1 {
 		c := a.Chunks[i]
@@ -95,7 +114,7 @@ func checkAVI(t *testing.T, path string, a *AVI, p Params, nframes int, interlea
 	}
 	// OpenDML: one super index entry per segment and stream, standard
 	// index entries pointing exactly at the chunks.
-	for s, id := range []string{"00dc", "01wb"} {
+	for s, id := range streams {
 		var chunks []AVIChunk
 		for _, c := range a.Chunks {
 			if c.ID == id {
@@ -160,6 +179,7 @@ func TestAVIRoundTrip(t *testing.T) {
 		{"12fps-16k-mono", Params{Width: 64, Height: 48, SampleRate: 16000}, []int{1, 4, 4, 4}},
 		{"ntsc-48k-stereo", Params{Width: 40, Height: 30, FPSNum: 30000, FPSDen: 1001, SampleRate: 48000, Channels: 2}, []int{3, 5, 1, 8}},
 		{"odd-size", Params{Width: 33, Height: 17, FPSNum: 25, SampleRate: 22050}, []int{2, 2, 2}},
+		{"video-only", Params{Width: 32, Height: 32}, []int{4, 4}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "clip.avi")
@@ -198,6 +218,9 @@ func TestAVIRoundTrip(t *testing.T) {
 						t.Errorf("decoded frame %d is as close to frame %d (%.1f dB) as to itself (%.1f dB)", i, j, psnr(frames[j], got), db)
 					}
 				}
+			}
+			if p.SampleRate == 0 {
+				return
 			}
 			au, err := a.Audio()
 			if err != nil {
@@ -253,16 +276,33 @@ func TestAVIOpenDML(t *testing.T) {
 	}
 	t.Logf("%d frames in %d RIFF segments %q", len(frames), len(a.Segments), a.Segments)
 
-	v, au := checkProbe(t, ffprobe(t, path), p.FPS())
-	if v.CodecName != "mjpeg" || au.CodecName != "pcm_s16le" {
-		t.Errorf("codecs %q/%q, want mjpeg/pcm_s16le", v.CodecName, au.CodecName)
-	}
-	if n, _ := strconv.Atoi(v.Packets); n != len(frames) {
-		t.Errorf("ffprobe read %s video packets across the segments, want %d", v.Packets, len(frames))
-	}
-	if n := ffmpegSamples(t, path, 1); n != p.SampleAt(len(frames)) {
-		t.Errorf("ffmpeg decoded %d audio samples across the segments, want %d", n, p.SampleAt(len(frames)))
-	}
+	t.Run("ffprobe", func(t *testing.T) {
+		v, au := checkProbe(t, ffprobe(t, path), p.FPS())
+		if v.CodecName != "mjpeg" || au.CodecName != "pcm_s16le" {
+			t.Errorf("codecs %q/%q, want mjpeg/pcm_s16le", v.CodecName, au.CodecName)
+		}
+		if n, _ := strconv.Atoi(v.Packets); n != len(frames) {
+			t.Errorf("ffprobe read %s video packets across the segments, want %d", v.Packets, len(frames))
+		}
+		if n := ffmpegSamples(t, path, 1); n != p.SampleAt(len(frames)) {
+			t.Errorf("ffmpeg decoded %d audio samples across the segments, want %d", n, p.SampleAt(len(frames)))
+		}
+		// ffmpeg's AVI demuxer traces the OpenDML indexes it reads: check that
+		// it used them and found every video frame through the ix00 chunks.
+		trace, err := exec.Command("ffprobe", "-v", "trace", path).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ffprobe -v trace: %v", err)
+		}
+		indexed := 0
+		for _, m := range regexp.MustCompile(`index_type:1 entries_in_use:(\d+) chunk_id:63643030`).FindAllSubmatch(trace, -1) {
+			n, _ := strconv.Atoi(string(m[1]))
+			indexed += n
+		}
+		if !bytes.Contains(trace, []byte("use odml:1")) || indexed != len(frames) {
+			t.Errorf("ffmpeg did not read the OpenDML index (odml used: %v, frames in ix00: %d of %d)",
+				bytes.Contains(trace, []byte("use odml:1")), indexed, len(frames))
+		}
+	})
 }
 
 func TestAVIProbe(t *testing.T) {
@@ -334,5 +374,59 @@ func TestAVIAudioPadAndTrim(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAVILaggingAudio delivers each window's audio one window late, across
+// RIFF segment boundaries: chunks land in later segments, nothing shifts.
+func TestAVILaggingAudio(t *testing.T) {
+	p := Params{Width: 48, Height: 32, SampleRate: 8000, RIFFLimit: 24 << 10}.withDefaults()
+	path := filepath.Join(t.TempDir(), "lag.avi")
+	w, err := CreateAVI(path, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pending []float32
+	nf := 0
+	for k := 0; k < 8; k++ {
+		frames := make([]*image.RGBA, 4)
+		for i := range frames {
+			frames[i] = testFrame(nf+i, p.Width, p.Height, 40, rand.New(rand.NewPCG(uint64(nf+i), 9)))
+		}
+		var audio []float32
+		for j := p.SampleAt(nf); j < p.SampleAt(nf+4); j++ {
+			audio = append(audio, testSample(j, p.SampleRate))
+		}
+		if err := w.WriteWindow(frames, pending); err != nil {
+			t.Fatal(err)
+		}
+		pending = audio
+		nf += 4
+	}
+	if err := w.WriteWindow(nil, pending); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := OpenAVI(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if len(a.Segments) < 2 {
+		t.Fatalf("%d segments, want several", len(a.Segments))
+	}
+	checkAVI(t, path, a.AVI, p, nf, false)
+	au, err := a.Audio()
+	if err != nil {
+		t.Fatal(err)
+	}
+	maxErr := 0.0
+	for j, v := range au.Samples {
+		maxErr = max(maxErr, math.Abs(float64(v-testSample(j, p.SampleRate))))
+	}
+	if au.Frames() != p.SampleAt(nf) || maxErr > 1.0/32767 {
+		t.Errorf("%d samples (want %d), max abs error %.3g", au.Frames(), p.SampleAt(nf), maxErr)
 	}
 }

@@ -191,9 +191,8 @@ func (a *AVIWriter) maybeSplit(next int) {
 	if size <= a.p.RIFFLimit {
 		return
 	}
-	if a.hasA {
-		a.flushAudio(true)
-	}
+	// Audio still pending for earlier frames (if the caller's audio lags)
+	// simply lands in the next segment, which indexes its own chunks.
 	a.endSegment()
 	a.seg++
 	a.riffSize = a.w.begin("RIFF", "AVIX")

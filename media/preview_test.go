@@ -4,6 +4,7 @@ import (
 	"image"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -115,5 +116,19 @@ func TestThumbnailAndSpritesheet(t *testing.T) {
 	}
 	if err := WritePNG(filepath.Join(t.TempDir(), "sheet.png"), sheet); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestWriteJSON(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "clip.json")
+	if err := WriteJSON(path, map[string]any{"seed": 7, "prompt": "two balls"}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || string(b) != "{\n  \"prompt\": \"two balls\",\n  \"seed\": 7\n}\n" {
+		t.Errorf("WriteJSON wrote %q, %v", b, err)
+	}
+	if err := WriteJSON(filepath.Join(t.TempDir(), "x.json"), func() {}); err == nil {
+		t.Error("WriteJSON of a func succeeded")
 	}
 }

@@ -19,7 +19,8 @@ import (
 // Close finishes the output (patching headers) and renames it into place;
 // Abort removes everything written so far. After a WriteWindow error the
 // caller should Abort; Close on a failed writer aborts and returns the error.
-// Calling Close or Abort more than once is safe.
+// Calling Close or Abort more than once is safe. Writers are not safe for
+// concurrent use.
 type Writer interface {
 	WriteWindow(frames []*image.RGBA, audio []float32) error
 	Close() error

@@ -1,0 +1,149 @@
+package diffusion
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/lockstep-av/lockstep/scheduler"
+	"github.com/lockstep-av/lockstep/scheduler/tensorops"
+)
+
+// DefaultSolver is the demo model's own sampler: Euler on SPEC.md's
+// schedule.
+const DefaultSolver = "euler"
+
+// solverSpec builds a flow-matching sampler over backend tensors.
+type solverSpec struct {
+	name string
+	help string
+	new  func(ops *tensorops.Ops, steps int, shift float64, seed uint64) (scheduler.Sampler[*tensorops.Latent], error)
+}
+
+// flowM is the multistep solvers' flow-sigma configuration: the model
+// predicts the velocity of x = (1-s)·x0 + s·ε.
+func flowM(shift float64) scheduler.MConfig {
+	return scheduler.MConfig{Flow: true, FlowShift: shift, Prediction: scheduler.Velocity}
+}
+
+// solvers lists every flow-capable solver of package scheduler, by name.
+var solvers = []solverSpec{
+	{"euler", "Euler on SPEC.md's schedule s_i = shift·t/(1+(shift-1)·t), t_i = 1 - i/N (the demo model's; default)",
+		func(ops *tensorops.Ops, n int, shift float64, _ uint64) (scheduler.Sampler[*tensorops.Latent], error) {
+			return newSpecEuler(ops, n, shift)
+		}},
+	{"flow-euler", "diffusers FlowMatchEulerDiscreteScheduler (its own sigma grid)",
+		func(ops *tensorops.Ops, n int, shift float64, _ uint64) (scheduler.Sampler[*tensorops.Latent], error) {
+			return scheduler.NewFlowEuler[*tensorops.Latent](ops, scheduler.FlowConfig{Shift: shift}, n)
+		}},
+	{"flow-heun", "diffusers FlowMatchHeunDiscreteScheduler (2n-1 model evaluations)",
+		func(ops *tensorops.Ops, n int, shift float64, _ uint64) (scheduler.Sampler[*tensorops.Latent], error) {
+			return scheduler.NewFlowHeun[*tensorops.Latent](ops, scheduler.FlowConfig{Shift: shift}, n)
+		}},
+	{"dpmpp-2m", "DPM-Solver++ 2M with flow sigmas",
+		func(ops *tensorops.Ops, n int, shift float64, _ uint64) (scheduler.Sampler[*tensorops.Latent], error) {
+			return scheduler.NewDPMSolverPP[*tensorops.Latent](ops, scheduler.DPMConfig{MConfig: flowM(shift), Order: 2}, n)
+		}},
+	{"dpmpp-3m", "DPM-Solver++ 3M with flow sigmas",
+		func(ops *tensorops.Ops, n int, shift float64, _ uint64) (scheduler.Sampler[*tensorops.Latent], error) {
+			return scheduler.NewDPMSolverPP[*tensorops.Latent](ops, scheduler.DPMConfig{MConfig: flowM(shift), Order: 3}, n)
+		}},
+	{"dpmpp-2m-sde", "DPM-Solver++ 2M SDE with flow sigmas (noise from RNG stream 1 of the seed)",
+		func(ops *tensorops.Ops, n int, shift float64, seed uint64) (scheduler.Sampler[*tensorops.Latent], error) {
+			return scheduler.NewDPMSolverPP[*tensorops.Latent](ops, scheduler.DPMConfig{MConfig: flowM(shift), Order: 2, SDE: true, Seed: seed}, n)
+		}},
+	{"dpm-2s", "single-step DPM-Solver++ order 2 with flow sigmas",
+		func(ops *tensorops.Ops, n int, shift float64, _ uint64) (scheduler.Sampler[*tensorops.Latent], error) {
+			return scheduler.NewDPMSolverSingle[*tensorops.Latent](ops, scheduler.DPMSingleConfig{MConfig: flowM(shift), Order: 2}, n)
+		}},
+	{"unipc-2", "UniPC bh2 order 2 with flow sigmas",
+		func(ops *tensorops.Ops, n int, shift float64, _ uint64) (scheduler.Sampler[*tensorops.Latent], error) {
+			return scheduler.NewUniPC[*tensorops.Latent](ops, scheduler.UniPCConfig{MConfig: flowM(shift), Order: 2}, n)
+		}},
+	{"unipc-3", "UniPC bh2 order 3 with flow sigmas",
+		func(ops *tensorops.Ops, n int, shift float64, _ uint64) (scheduler.Sampler[*tensorops.Latent], error) {
+			return scheduler.NewUniPC[*tensorops.Latent](ops, scheduler.UniPCConfig{MConfig: flowM(shift), Order: 3}, n)
+		}},
+}
+
+// SolverNames returns the solver names Options.Solver accepts.
+func SolverNames() []string {
+	out := make([]string, len(solvers))
+	for i, s := range solvers {
+		out[i] = s.name
+	}
+	return out
+}
+
+// SolverHelp returns a one-line description of each solver, by name.
+func SolverHelp() map[string]string {
+	m := make(map[string]string, len(solvers))
+	for _, s := range solvers {
+		m[s.name] = s.help
+	}
+	return m
+}
+
+func lookupSolver(name string) (solverSpec, error) {
+	if name == "" {
+		name = DefaultSolver
+	}
+	for _, s := range solvers {
+		if s.name == name {
+			return s, nil
+		}
+	}
+	return solverSpec{}, fmt.Errorf("unknown solver %q (have %s)", name, strings.Join(SolverNames(), ", "))
+}
+
+// Sigmas returns SPEC.md's schedule for n steps: t_i = 1 - i/n,
+// s_i = shift·t_i/(1 + (shift-1)·t_i), i = 0..n (s_0 = 1, s_n = 0).
+func Sigmas(n int, shift float64) []float64 {
+	s := make([]float64, n+1)
+	for i := range s {
+		t := 1 - float64(i)/float64(n)
+		s[i] = shift * t / (1 + (shift-1)*t)
+	}
+	return s
+}
+
+// specEuler is the rectified-flow Euler solver on SPEC.md's schedule:
+// x ← x + (s_{i+1} - s_i)·v(x, s_i).
+type specEuler struct {
+	ops    *tensorops.Ops
+	sigmas []float64
+}
+
+func newSpecEuler(ops *tensorops.Ops, n int, shift float64) (*specEuler, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("euler: %d steps, need at least 1", n)
+	}
+	return &specEuler{ops: ops, sigmas: Sigmas(n, shift)}, nil
+}
+
+// Timesteps returns 1000·s_i for the n model evaluations.
+func (s *specEuler) Timesteps() []float64 {
+	ts := make([]float64, len(s.sigmas)-1)
+	for i := range ts {
+		ts[i] = 1000 * s.sigmas[i]
+	}
+	return ts
+}
+
+// Sigmas returns s_0..s_n.
+func (s *specEuler) Sigmas() []float64 { return s.sigmas }
+
+// InitNoiseSigma is 1.
+func (s *specEuler) InitNoiseSigma() float64 { return 1 }
+
+// Sample runs the loop in place on x.
+func (s *specEuler) Sample(model scheduler.Model[*tensorops.Latent], x *tensorops.Latent) error {
+	v := s.ops.New(x)
+	for i := range len(s.sigmas) - 1 {
+		sg := s.sigmas[i]
+		if err := model(v, x, scheduler.Cond{Step: i, Timestep: 1000 * sg, Alpha: 1 - sg, Sigma: sg}); err != nil {
+			return err
+		}
+		s.ops.AXPBY(x, 1, x, s.sigmas[i+1]-sg, v)
+	}
+	return nil
+}

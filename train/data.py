@@ -44,7 +44,7 @@ class Clips:
 
 def to_video(frames):
     """uint8 [F, H, W, 3] -> float [3, F, H, W] in [-1, 1]."""
-    x = torch.from_numpy(np.ascontiguousarray(frames)).float()
+    x = torch.from_numpy(np.array(frames)).float()
     return x.permute(3, 0, 1, 2) / 127.5 - 1.0
 
 

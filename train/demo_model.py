@@ -157,7 +157,7 @@ def apply_rope(x, cos, sin):
     """Rotate interleaved pairs (2j, 2j+1) of x [..., S, D]."""
     xp = x.reshape(*x.shape[:-1], -1, 2)
     a, b = xp[..., 0], xp[..., 1]
-    cos, sin = cos.to(x.dtype), sin.to(x.dtype)
+    cos, sin = cos.to(x), sin.to(x)
     return torch.stack([a * cos - b * sin, a * sin + b * cos], dim=-1).reshape(x.shape)
 
 
@@ -184,7 +184,7 @@ def joint_rope(cfg, f, h, w, T):
 def sinusoidal(t, dim):
     """Wan's sinusoidal_embedding_1d: [cos | sin], freq_k = 10000^(-k/half); float64 result."""
     half = dim // 2
-    freq = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float64) / half)
+    freq = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float64, device=t.device) / half)
     a = t.double()[:, None] * freq[None]
     return torch.cat([a.cos(), a.sin()], dim=1)
 

@@ -28,9 +28,9 @@ def state_from_work(work, use_ema=True):
         cfg = json.load(f)
     sd = {}
     for name, prefix in (("video_vae", "video_vae."), ("audio_vae", "audio_vae.")):
-        st = torch.load(os.path.join(work, name + ".pt"), map_location="cpu")
+        st = torch.load(os.path.join(work, name + ".pt"), map_location="cpu", weights_only=False)
         sd.update({prefix + k: v for k, v in st["model"].items()})
-    st = torch.load(os.path.join(work, "dit.pt"), map_location="cpu")
+    st = torch.load(os.path.join(work, "dit.pt"), map_location="cpu", weights_only=False)
     sd.update(st["ema"] if use_ema and "ema" in st else st["model"])
     return cfg, sd
 

@@ -44,9 +44,9 @@ def parse_args(argv=None):
     p.add_argument("--clips", type=int, default=800, help="number of generated clips")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--video-vae-steps", type=int, default=1500)
-    p.add_argument("--audio-vae-steps", type=int, default=1500)
-    p.add_argument("--dit-steps", type=int, default=5000)
+    p.add_argument("--video-vae-steps", type=int, default=3000)
+    p.add_argument("--audio-vae-steps", type=int, default=2000)
+    p.add_argument("--dit-steps", type=int, default=6000)
     p.add_argument("--vae-batch", type=int, default=4)
     p.add_argument("--dit-batch", type=int, default=8)
     p.add_argument("--lr-vae", type=float, default=1e-3)
@@ -55,6 +55,8 @@ def parse_args(argv=None):
     p.add_argument("--window-stride", type=int, default=12, help="frames between training windows")
     p.add_argument("--save-every", type=int, default=200)
     p.add_argument("--log-every", type=int, default=25)
+    p.add_argument("--datagen", default="go run ./cmd/lockstep-data",
+                   help="data generator command (run in the repository root)")
     p.add_argument("--config", default="", help="JSON file overriding default_config keys (larger GPU runs)")
     return p.parse_args(argv)
 
@@ -135,12 +137,12 @@ def run_loop(args, name, model, params, steps, lr, batch_fn, loss_fn, log, ema=N
     torch.manual_seed(args.seed * 1000 + STAGES.index(name))
     step = 0
     if os.path.exists(ck):
-        st = torch.load(ck, map_location=args.device)
+        st = torch.load(ck, map_location=args.device, weights_only=False)
         model.load_state_dict(st["model"])
         opt.load_state_dict(st["opt"])
         step = st["step"]
         rng.bit_generator.state = st["rng"]
-        torch.set_rng_state(st["torch_rng"])
+        torch.set_rng_state(st["torch_rng"].cpu())
         if ema is not None:
             ema.load_state_dict(st["ema"])
         print("%s: resumed at step %d" % (name, step), flush=True)
@@ -204,7 +206,7 @@ def stage_data(args):
                 print("data: present", flush=True)
                 return
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    cmd = ["go", "run", "./cmd/lockstep-data", "--out", out, "--n", str(args.clips), "--seed", str(args.seed),
+    cmd = args.datagen.split() + ["--out", out, "--n", str(args.clips), "--seed", str(args.seed),
            "--preview"]
     print("data:", " ".join(cmd), flush=True)
     subprocess.run(cmd, cwd=root, check=True)
@@ -249,7 +251,7 @@ def stage_audio_vae(args, cfg, clips, log):
 
 
 def load_stage_model(args, name, module):
-    st = torch.load(os.path.join(args.work, name + ".pt"), map_location=args.device)
+    st = torch.load(os.path.join(args.work, name + ".pt"), map_location=args.device, weights_only=False)
     module.load_state_dict(st["model"])
     module.eval()
     return module
@@ -258,9 +260,13 @@ def load_stage_model(args, name, module):
 @torch.no_grad()
 def stage_latents(args, cfg, clips):
     path = os.path.join(args.work, "latents.pt")
+    stamp = [torch.load(os.path.join(args.work, n + ".pt"), map_location="cpu", weights_only=False)["step"]
+             for n in ("video_vae", "audio_vae")]
     if os.path.exists(path):
-        print("latents: present", flush=True)
-        return
+        if torch.load(path, weights_only=False).get("_vae_steps") == stamp:
+            print("latents: present", flush=True)
+            return
+        print("latents: VAE checkpoints changed, encoding again", flush=True)
     frames = cfg["sampling"]["frames"]
     vv = load_stage_model(args, "video_vae", M.VideoVAE(cfg).to(args.device))
     av = load_stage_model(args, "audio_vae", M.AudioVAE(cfg).to(args.device))
@@ -293,9 +299,10 @@ def stage_latents(args, cfg, clips):
     cfg["audio_vae"]["latent_mean"] = alla.mean(1).tolist()
     cfg["audio_vae"]["latent_std"] = alla.std(1).clamp_min(1e-3).tolist()
     save_config(args, cfg)
+    buckets["_vae_steps"] = stamp
     torch.save(buckets, path)
     print("latents: %d windows in %.1f s, buckets %s" % (
-        len(wins), time.time() - t0, {k: len(v["ids"]) for k, v in buckets.items()}), flush=True)
+        len(wins), time.time() - t0, {k: len(v["ids"]) for k, v in buckets.items() if k != "_vae_steps"}), flush=True)
 
 
 class TextDiT(torch.nn.Module):
@@ -316,7 +323,8 @@ def norm_stats(cfg, device):
 
 
 def stage_dit(args, cfg, log):
-    buckets = torch.load(os.path.join(args.work, "latents.pt"))
+    buckets = torch.load(os.path.join(args.work, "latents.pt"), weights_only=False)
+    buckets.pop("_vae_steps", None)
     keys = sorted(buckets)
     sizes = np.array([len(buckets[k]["ids"]) for k in keys], dtype=np.float64)
     mv, sv, ma, sa = norm_stats(cfg, "cpu")

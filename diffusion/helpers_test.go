@@ -264,7 +264,6 @@ func randomCheckpoint(t testing.TB, c *demo.Config, seed uint64, override map[st
 	return buf.Bytes()
 }
 
-
 var (
 	defaultOnce sync.Once
 	defaultData []byte

@@ -182,4 +182,3 @@ func (p *Pipeline) DefaultOptions() Options {
 		Solver: DefaultSolver, Frames: s.Frames, Width: 64, Height: 64,
 	}
 }
-

@@ -13,7 +13,9 @@ import (
 const version = "0.1.0-dev"
 
 type cli struct {
-	Generate generateCmd      `cmd:"" help:"Generate a clip from a prompt (needs the demo model)."`
+	Generate generateCmd      `cmd:"" help:"Generate a clip with sound from a prompt."`
+	Decode   decodeCmd        `cmd:"" help:"Decode latents saved by generate --save-latents into a clip."`
+	Eval     evalCmd          `cmd:"" help:"Measure clips of the demo family: A/V sync, impacts heard and seen, motion, caption agreement."`
 	Inspect  inspectCmd       `cmd:"" help:"List the tensors, dtypes, shapes and metadata of a safetensors file."`
 	Bench    benchCmd         `cmd:"" help:"Benchmarks: lockstep bench schedulers (kernels, step and decode to come)."`
 	Version  kong.VersionFlag `help:"Print the version and exit."`

@@ -21,25 +21,25 @@ import (
 
 // generateCmd is `lockstep generate`.
 type generateCmd struct {
-	Prompt       string   `help:"Caption of the clip (words of the model's vocabulary)." required:""`
-	Negative     string   `name:"negative" help:"Negative prompt for the unconditional pass (default: the null caption)."`
-	Seed         uint64   `help:"Seed of the initial noise." default:"0"`
-	Steps        *int     `help:"Solver steps (default: the checkpoint's, 24 for the demo model)."`
-	CFG          *float64 `name:"cfg" help:"Guidance scale of both modalities."`
-	CFGVideo     *float64 `name:"cfg-video" help:"Guidance scale of the video (overrides --cfg)."`
-	CFGAudio     *float64 `name:"cfg-audio" help:"Guidance scale of the audio (overrides --cfg)."`
-	Shift        *float64 `help:"Flow schedule shift (default: the checkpoint's)."`
-	Duration     float64  `help:"Clip length in seconds, rounded to 1+4n frames (default: the checkpoint's 25 frames, 2.08 s)."`
-	Size         string   `help:"Frame size WxH, multiples of 16 (64x64, 96x64, 64x96, ...)." default:"64x64"`
-	Solver       string   `help:"Sampler: euler (default), flow-euler, flow-heun, dpmpp-2m, dpmpp-3m, dpmpp-2m-sde, dpm-2s, unipc-2, unipc-3." default:"euler"`
-	Out          string   `short:"o" help:"Output: clip.avi, clip.mp4 (needs ffmpeg), clip.wav or a directory ending in / (PNG frames + audio.wav)." default:"clip.avi"`
-	SaveLatents  string   `name:"save-latents" help:"Also write the final latents (safetensors) for lockstep decode." type:"path"`
-	Threads      int      `help:"CPU threads (0: all cores)." default:"0"`
-	Model        string   `help:"Checkpoint file (safetensors)." type:"path"`
-	JSONSidecar  bool     `name:"json-sidecar" help:"Write OUT.json with every setting, the model hash and the phase timings." default:"true" negatable:""`
-	Quiet        bool     `short:"q" help:"No progress bar or summary."`
-	stderr       io.Writer
-	interactive  bool
+	Prompt      string   `help:"Caption of the clip (words of the model's vocabulary)." required:""`
+	Negative    string   `name:"negative" help:"Negative prompt for the unconditional pass (default: the null caption)."`
+	Seed        uint64   `help:"Seed of the initial noise." default:"0"`
+	Steps       *int     `help:"Solver steps (default: the checkpoint's, 24 for the demo model)."`
+	CFG         *float64 `name:"cfg" help:"Guidance scale of both modalities."`
+	CFGVideo    *float64 `name:"cfg-video" help:"Guidance scale of the video (overrides --cfg)."`
+	CFGAudio    *float64 `name:"cfg-audio" help:"Guidance scale of the audio (overrides --cfg)."`
+	Shift       *float64 `help:"Flow schedule shift (default: the checkpoint's)."`
+	Duration    float64  `help:"Clip length in seconds, rounded to 1+4n frames (default: the checkpoint's 25 frames, 2.08 s)."`
+	Size        string   `help:"Frame size WxH, multiples of 16 (64x64, 96x64, 64x96, ...)." default:"64x64"`
+	Solver      string   `help:"Sampler: euler (default), flow-euler, flow-heun, dpmpp-2m, dpmpp-3m, dpmpp-2m-sde, dpm-2s, unipc-2, unipc-3." default:"euler"`
+	Out         string   `short:"o" help:"Output: clip.avi, clip.mp4 (needs ffmpeg), clip.wav or a directory ending in / (PNG frames + audio.wav)." default:"clip.avi"`
+	SaveLatents string   `name:"save-latents" help:"Also write the final latents (safetensors) for lockstep decode." type:"path"`
+	Threads     int      `help:"CPU threads (0: all cores)." default:"0"`
+	Model       string   `help:"Checkpoint file (safetensors)." type:"path"`
+	JSONSidecar bool     `name:"json-sidecar" help:"Write OUT.json with every setting, the model hash and the phase timings." default:"true" negatable:""`
+	Quiet       bool     `short:"q" help:"No progress bar or summary."`
+	stderr      io.Writer
+	interactive bool
 }
 
 // sidecar is the JSON written next to a clip.

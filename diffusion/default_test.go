@@ -5,6 +5,7 @@ import (
 	"context"
 	"image"
 	"math"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -172,5 +173,18 @@ func BenchmarkGenerateDefault(b *testing.B) {
 		b.ReportMetric(res.Timings.Sampling.Seconds()/float64(len(res.Timings.Steps)), "s/step")
 		b.ReportMetric(res.Timings.Sampling.Seconds(), "sampling_s")
 		b.ReportMetric(st.Decode.Seconds(), "decode_s")
+	}
+}
+
+// TestWriteRandomCheckpoint writes the random default-config checkpoint to
+// $LOCKSTEP_RANDOM_CHECKPOINT (skipped when unset), for timing the command
+// before the trained checkpoint exists.
+func TestWriteRandomCheckpoint(t *testing.T) {
+	path := os.Getenv("LOCKSTEP_RANDOM_CHECKPOINT")
+	if path == "" {
+		t.Skip("LOCKSTEP_RANDOM_CHECKPOINT not set")
+	}
+	if err := os.WriteFile(path, defaultCheckpoint(t), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -116,6 +116,9 @@ func checkWritable(path string, dir bool) error {
 			d = filepath.Dir(d)
 		}
 	}
+	if st, err := os.Stat(d); err != nil || !st.IsDir() {
+		return fmt.Errorf("cannot write %s: directory %s does not exist", path, d)
+	}
 	f, err := os.CreateTemp(d, ".lockstep-check-*")
 	if err != nil {
 		return fmt.Errorf("cannot write %s: directory %s is not writable: %w", path, d, err)

@@ -3,6 +3,7 @@ package diffusion
 import (
 	"context"
 	"errors"
+	"image"
 	"math"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/lockstep-av/lockstep/backend/cpu"
 	"github.com/lockstep-av/lockstep/model/demo"
+	"github.com/lockstep-av/lockstep/vae"
 	"github.com/lockstep-av/lockstep/weights"
 )
 
@@ -106,6 +108,58 @@ func TestGoldenSampling(t *testing.T) {
 	}
 	compareValues(t, "sample.zv", res.Latents.Video, fixture(t, f, "sample.zv"))
 	compareValues(t, "sample.za", res.Latents.Audio, fixture(t, f, "sample.za"))
+
+	// Decoded clip vs the reference's frames (as bytes) and waveform.
+	var pix []byte
+	var wave []float32
+	st, err := p.Decode(context.Background(), res.Latents, func(frames []*image.RGBA, audio []float32) error {
+		for _, fr := range frames {
+			pix = append(pix, fr.Pix...)
+		}
+		wave = append(wave, audio...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, shape, err := f.Float32("sample.frames") // [1, 3, F, H, W] in [-1, 1]
+	if err != nil {
+		t.Fatal(err)
+	}
+	F, H, W := shape[2], shape[3], shape[4]
+	if st.Frames != F || len(pix) != 4*F*H*W {
+		t.Fatalf("decoded %d frames (%d bytes), reference %d of %dx%d", st.Frames, len(pix), F, H, W)
+	}
+	se, differ := 0.0, 0
+	for fr := range F {
+		for c := range 3 {
+			for i := range H * W {
+				d := float64(pix[4*(fr*H*W+i)+c]) - float64(vae.PixelByte(ref[(c*F+fr)*H*W+i]))
+				se += d * d
+				if d != 0 {
+					differ++
+				}
+			}
+		}
+	}
+	vpsnr := 10 * math.Log10(255*255/math.Max(se/float64(3*F*H*W), 1e-12))
+	refWave := fixture(t, f, "sample.wave")
+	if len(wave) != len(refWave) {
+		t.Fatalf("decoded %d samples, reference %d", len(wave), len(refWave))
+	}
+	se = 0
+	maxd := 0.0
+	for i, w := range refWave {
+		d := float64(wave[i]) - float64(min(max(w, -1), 1))
+		se += d * d
+		maxd = max(maxd, math.Abs(d))
+	}
+	apsnr := 10 * math.Log10(4/math.Max(se/float64(len(refWave)), 1e-20)) // peak-to-peak 2
+	t.Logf("decoded frames: %d of %d bytes differ, PSNR %.1f dB (capped at MSE 1e-12); waveform max abs err %.3g, PSNR %.1f dB (peak-to-peak 2)",
+		differ, 3*F*H*W, vpsnr, maxd, apsnr)
+	if vpsnr < 40 || apsnr < 40 {
+		t.Errorf("decoded clip below 40 dB PSNR: video %.1f, audio %.1f", vpsnr, apsnr)
+	}
 }
 
 // TestDeterminism: the same seed gives bit-identical latents with 1 and 2

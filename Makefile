@@ -3,7 +3,7 @@ GO      ?= go
 PYTHON  ?= /usr/bin/python3
 GOFLAGS ?=
 
-.PHONY: run test test-noasm vet fmt bench fuzz golden torch build
+.PHONY: run test vet fmt bench fuzz golden torch build train-demo openblas
 
 build:
 	$(GO) build $(GOFLAGS) -o bin/lockstep ./cmd/lockstep
@@ -28,10 +28,12 @@ fmt:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2x ./backend/cpu/
 
-## fuzz: fuzz the safetensors header parser (FUZZTIME=5m for a longer run)
+## fuzz: fuzz every parser of untrusted input, FUZZTIME each (FUZZTIME=5m for a longer run)
 FUZZTIME ?= 60s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseHeader -fuzztime $(FUZZTIME) ./weights/
+	$(GO) test -run '^$$' -fuzz FuzzReadAVI -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./media/
+	$(GO) test -run '^$$' -fuzz FuzzReadWAV -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./media/
 
 ## torch: install Debian's PyTorch (only for regenerating golden fixtures)
 torch:
@@ -41,3 +43,16 @@ torch:
 golden: torch
 	$(PYTHON) train/golden_ops.py backend/backendtest/testdata/ops.safetensors
 	$(PYTHON) train/golden_nn.py nn/testdata/layers.safetensors
+	$(PYTHON) train/golden_demo.py --tiny-random model/demo/testdata/golden_tiny.safetensors
+
+## openblas: Debian's torch links the reference BLAS; OpenBLAS is ~25x faster for training
+OPENBLAS_LIB = /usr/lib/x86_64-linux-gnu/openblas-pthread
+openblas:
+	@test -d $(OPENBLAS_LIB) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libopenblas0-pthread; }
+
+## train-demo: train the demo model from a seed on the CPU (resumable; work files in work/demo)
+DEMO_CKPT = model/demo/checkpoint/lockstep-demo.safetensors
+train-demo: torch openblas
+	nice -n 5 env LD_LIBRARY_PATH=$(OPENBLAS_LIB) $(PYTHON) train/train_demo.py --work work/demo --out $(DEMO_CKPT)
+	$(PYTHON) train/golden_demo.py --checkpoint $(DEMO_CKPT) model/demo/testdata/golden_checkpoint.safetensors
+	$(GO) run ./cmd/lockstep inspect $(DEMO_CKPT)

@@ -8,9 +8,11 @@ GOFLAGS ?=
 build:
 	$(GO) build $(GOFLAGS) -o bin/lockstep ./cmd/lockstep
 
-## run: generate the default demo clip
+## run: generate the default demo clip into out/
+PROMPT ?= two small red balls bounce on a grey floor
 run: build
-	./bin/lockstep generate
+	@mkdir -p out
+	./bin/lockstep generate --prompt "$(PROMPT)" --seed 1 --out out/demo.avi
 
 ## test: vet, then every test on the default and the portable (noasm) build
 test: vet

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lockstep-av/lockstep/backend/cpu"
+	"github.com/lockstep-av/lockstep/internal/tensortest"
 	"github.com/lockstep-av/lockstep/model/demo"
 	"github.com/lockstep-av/lockstep/vae"
 	"github.com/lockstep-av/lockstep/weights"
@@ -40,37 +41,17 @@ func TestCheckpointShapes(t *testing.T) {
 // tol is issue 4's bound: |got - want| <= 1e-4 + 1e-4·|want|.
 const tol = 1e-4
 
+// compareValues checks got against want within tol abs + tol rel, logging
+// the max abs and rel errors and failing with the worst index.
 func compareValues(t *testing.T, what string, got, want []float32) {
 	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
-	}
-	maxAbs, maxRel, at, bad := 0.0, 0.0, 0, -1
-	for i := range want {
-		d := math.Abs(float64(got[i]) - float64(want[i]))
-		if math.IsNaN(d) {
-			d = math.Inf(1)
-		}
-		if d > maxAbs {
-			maxAbs, at = d, i
-		}
-		maxRel = max(maxRel, d/math.Max(math.Abs(float64(want[i])), 1e-6))
-		if d > tol+tol*math.Abs(float64(want[i])) && bad < 0 {
-			bad = i
-		}
-	}
-	t.Logf("%-16s max abs err %.3g (at %d), max rel err %.3g", what, maxAbs, at, maxRel)
-	if bad >= 0 {
-		t.Errorf("%s: value %d is %.7g, want %.7g (beyond %g abs + rel)", what, bad, got[bad], want[bad], tol)
-	}
+	tensortest.Compare(t, what, got, want, tol, tol)
 }
 
+// fixture returns the values of the named golden tensor.
 func fixture(t *testing.T, f *weights.File, name string) []float32 {
 	t.Helper()
-	v, _, err := f.Float32(name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v, _ := tensortest.Values(t, f, name)
 	return v
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/lockstep-av/lockstep/backend"
+	"github.com/lockstep-av/lockstep/internal/tensortest"
 )
 
 // streamer is a causal convolution with Forward and a chunked Stream.
@@ -73,7 +74,7 @@ func TestCausalConv(t *testing.T) {
 		{"1d_stride3_replicate", c1s, "causal1d", false, [][]int{{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, {4, 4, 5}, {2, 9, 2}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			x := load(t, f, b, tc.prefix+".x")
+			x := tensortest.Tensor(t, f, b, tc.prefix+".x")
 			if tc.golden {
 				check(t, f, b, tc.s.Forward(ctx, x), tc.prefix+".y", f32Tol)
 			}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/lockstep-av/lockstep/backend"
+	"github.com/lockstep-av/lockstep/internal/tensortest"
 	"github.com/lockstep-av/lockstep/weights"
 )
 
@@ -14,7 +15,7 @@ func TestLinear(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var l Linear
 			bind(t, f, b, &l, name+".")
-			x := load(t, f, b, name+".x")
+			x := tensortest.Tensor(t, f, b, name+".x")
 			check(t, f, b, l.Forward(ctx, x), name+".y", f32Tol)
 		})
 	}
@@ -41,7 +42,7 @@ func TestNorms(t *testing.T) {
 }
 
 func testNorms(t *testing.T, f *weights.File, b backend.Backend, ctx backend.Context) {
-	x := load(t, f, b, "norm.x")
+	x := tensortest.Tensor(t, f, b, "norm.x")
 	var ln LayerNorm
 	bind(t, f, b, &ln, "layernorm.")
 	check(t, f, b, ln.Forward(ctx, x), "layernorm.y", f32Tol)
@@ -54,12 +55,12 @@ func testNorms(t *testing.T, f *weights.File, b backend.Backend, ctx backend.Con
 
 	gn := GroupNorm{Groups: 4}
 	bind(t, f, b, &gn, "groupnorm.")
-	check(t, f, b, gn.Forward(ctx, load(t, f, b, "groupnorm.x")), "groupnorm.y", f32Tol)
+	check(t, f, b, gn.Forward(ctx, tensortest.Tensor(t, f, b, "groupnorm.x")), "groupnorm.y", f32Tol)
 }
 
 func TestActivations(t *testing.T) {
 	f, b, ctx := fixture(t)
-	x := load(t, f, b, "act.x")
+	x := tensortest.Tensor(t, f, b, "act.x")
 	for _, tc := range []struct {
 		act  Activation
 		want string
@@ -80,7 +81,7 @@ func TestFeedForward(t *testing.T) {
 	if err := ff.Check(); err != nil {
 		t.Fatal(err)
 	}
-	check(t, f, b, ff.Forward(ctx, load(t, f, b, "ffn.x")), "ffn.y", f32Tol)
+	check(t, f, b, ff.Forward(ctx, tensortest.Tensor(t, f, b, "ffn.x")), "ffn.y", f32Tol)
 }
 
 // goldenPositions are the joint token positions of train/golden_nn.py: a
@@ -120,7 +121,7 @@ func testAttention(t *testing.T, f *weights.File, b backend.Backend, ctx backend
 		if err := bad.Check(); err == nil {
 			t.Error("Check accepted 3 heads for inner dimension 32")
 		}
-		x := load(t, f, b, "attn_self.x")
+		x := tensortest.Tensor(t, f, b, "attn_self.x")
 		check(t, f, b, a.Forward(ctx, x, x, rope3d, nil), "attn_self.y", f32Tol)
 	})
 	t.Run("cross_perhead_qknorm_mask_bf16", func(t *testing.T) {
@@ -129,13 +130,13 @@ func testAttention(t *testing.T, f *weights.File, b backend.Backend, ctx backend
 		if err := a.Check(); err != nil {
 			t.Fatal(err)
 		}
-		x, c, m := load(t, f, b, "attn_cross.x"), load(t, f, b, "attn_cross.context"), load(t, f, b, "attn_cross.mask")
+		x, c, m := tensortest.Tensor(t, f, b, "attn_cross.x"), tensortest.Tensor(t, f, b, "attn_cross.context"), tensortest.Tensor(t, f, b, "attn_cross.mask")
 		check(t, f, b, a.Forward(ctx, x, c, nil, m), "attn_cross.y", f32Tol)
 	})
 	t.Run("self_rope1d_splithalf", func(t *testing.T) {
 		a := Attention{Heads: 2}
 		bind(t, f, b, &a, "attn_rope1d.")
-		x := load(t, f, b, "attn_rope1d.x")
+		x := tensortest.Tensor(t, f, b, "attn_rope1d.x")
 		check(t, f, b, a.Forward(ctx, x, x, rope1d, nil), "attn_rope1d.y", f32Tol)
 	})
 }
@@ -204,7 +205,7 @@ func TestSinusoidalEmbedding(t *testing.T) {
 	bind(t, f, b, &m, "block.")
 	e := m.Chunks(ctx, e0)
 	shift, scale, gate := e[0], e[1], e[2]
-	x := load(t, f, b, "block.x")
+	x := tensortest.Tensor(t, f, b, "block.x")
 	y := Modulate(ctx, (&LayerNorm{}).Forward(ctx, x), shift, scale)
 	check(t, f, b, y, "block.modulated", f32Tol)
 	check(t, f, b, GatedResidual(ctx, x, y, gate), "block.y", f32Tol)
@@ -214,24 +215,24 @@ func TestConv(t *testing.T) {
 	f, b, ctx := fixture(t)
 	c1 := Conv1d{Stride: 2, Padding: 1, Groups: 2}
 	bind(t, f, b, &c1, "conv1d.")
-	check(t, f, b, c1.Forward(ctx, load(t, f, b, "conv1d.x")), "conv1d.y", f32Tol)
+	check(t, f, b, c1.Forward(ctx, tensortest.Tensor(t, f, b, "conv1d.x")), "conv1d.y", f32Tol)
 	c2 := Conv2d{Padding: [2]int{1, 1}, Dilation: [2]int{1, 2}} // F16 weight
 	bind(t, f, b, &c2, "conv2d.")
-	check(t, f, b, c2.Forward(ctx, load(t, f, b, "conv2d.x")), "conv2d.y", f32Tol)
+	check(t, f, b, c2.Forward(ctx, tensortest.Tensor(t, f, b, "conv2d.x")), "conv2d.y", f32Tol)
 	c3 := Conv3d{Padding: [3]int{1, 1, 1}, Stride: [3]int{1, 2, 2}} // no bias
 	bind(t, f, b, &c3, "conv3d.")
-	check(t, f, b, c3.Forward(ctx, load(t, f, b, "conv3d.x")), "conv3d.y", f32Tol)
+	check(t, f, b, c3.Forward(ctx, tensortest.Tensor(t, f, b, "conv3d.x")), "conv3d.y", f32Tol)
 	ct := ConvTranspose1d{Stride: 2, Padding: 1, OutputPadding: 1, Groups: 2}
 	bind(t, f, b, &ct, "convt1d.")
-	check(t, f, b, ct.Forward(ctx, load(t, f, b, "convt1d.x")), "convt1d.y", f32Tol)
+	check(t, f, b, ct.Forward(ctx, tensortest.Tensor(t, f, b, "convt1d.x")), "convt1d.y", f32Tol)
 }
 
 func TestUpsample(t *testing.T) {
 	f, b, ctx := fixture(t)
 	exact := tol{}
-	x := load(t, f, b, "upsample.x")
+	x := tensortest.Tensor(t, f, b, "upsample.x")
 	check(t, f, b, UpsampleNearest(ctx, x, 1, 2, 3), "upsample.nearest", exact)
-	check(t, f, b, DepthToSpace(ctx, load(t, f, b, "upsample.x2"), 2, 2), "upsample.d2s2", exact)
+	check(t, f, b, DepthToSpace(ctx, tensortest.Tensor(t, f, b, "upsample.x2"), 2, 2), "upsample.d2s2", exact)
 	check(t, f, b, DepthToSpace(ctx, x, 2, 2, 1), "upsample.d2s3", exact)
 }
 

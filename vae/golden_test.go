@@ -3,12 +3,14 @@ package vae
 import (
 	"fmt"
 	"testing"
+
+	"github.com/lockstep-av/lockstep/internal/tensortest"
 )
 
 func TestVideoDecoderGolden(t *testing.T) {
 	f, b, m := golden(t)
 	ctx := b.NewContext()
-	checkGolden(t, f, b, m.Video.Decoder.Decode(ctx, tensor(t, f, b, "vdec.z")), "vdec.out")
+	checkGolden(t, f, b, m.Video.Decoder.Decode(ctx, tensortest.Tensor(t, f, b, "vdec.z")), "vdec.out")
 }
 
 // TestVideoDecoderChunked feeds one latent frame at a time (fixtures
@@ -16,7 +18,7 @@ func TestVideoDecoderGolden(t *testing.T) {
 func TestVideoDecoderChunked(t *testing.T) {
 	f, b, m := golden(t)
 	ctx := b.NewContext()
-	z := tensor(t, f, b, "vdec.z")
+	z := tensortest.Tensor(t, f, b, "vdec.z")
 	wt := m.Video.Decoder.Decode(ctx, z)
 	whole := frameMajor(b.Float32(wt), wt.Shape())
 	s := m.Video.Decoder.NewStream()
@@ -33,7 +35,7 @@ func TestVideoDecoderChunked(t *testing.T) {
 func TestVideoEncoderGolden(t *testing.T) {
 	f, b, m := golden(t)
 	ctx := b.NewContext()
-	mu, logvar := m.Video.Encoder.Encode(ctx, tensor(t, f, b, "venc.x"))
+	mu, logvar := m.Video.Encoder.Encode(ctx, tensortest.Tensor(t, f, b, "venc.x"))
 	checkGolden(t, f, b, mu, "venc.mu")
 	checkGolden(t, f, b, logvar, "venc.logvar")
 }
@@ -41,13 +43,13 @@ func TestVideoEncoderGolden(t *testing.T) {
 func TestAudioDecoderGolden(t *testing.T) {
 	f, b, m := golden(t)
 	ctx := b.NewContext()
-	checkGolden(t, f, b, m.Audio.Decoder.Decode(ctx, tensor(t, f, b, "adec.z")), "adec.out")
+	checkGolden(t, f, b, m.Audio.Decoder.Decode(ctx, tensortest.Tensor(t, f, b, "adec.z")), "adec.out")
 }
 
 func TestAudioDecoderChunked(t *testing.T) {
 	f, b, m := golden(t)
 	ctx := b.NewContext()
-	z := tensor(t, f, b, "adec.z")
+	z := tensortest.Tensor(t, f, b, "adec.z")
 	whole := b.Float32(m.Audio.Decoder.Decode(ctx, z))
 	s := m.Audio.Decoder.NewStream()
 	var chunks []float32
@@ -63,7 +65,7 @@ func TestAudioDecoderChunked(t *testing.T) {
 func TestAudioEncoderGolden(t *testing.T) {
 	f, b, m := golden(t)
 	ctx := b.NewContext()
-	mu, logvar := m.Audio.Encoder.Encode(ctx, tensor(t, f, b, "aenc.x"))
+	mu, logvar := m.Audio.Encoder.Encode(ctx, tensortest.Tensor(t, f, b, "aenc.x"))
 	checkGolden(t, f, b, mu, "aenc.mu")
 	checkGolden(t, f, b, logvar, "aenc.logvar")
 }
@@ -92,10 +94,10 @@ func appendFrames(dst, v []float32, shape []int) []float32 {
 func TestSampleDecodeGolden(t *testing.T) {
 	f, b, m := golden(t)
 	ctx := b.NewContext()
-	zv, za := tensor(t, f, b, "sample.zv"), tensor(t, f, b, "sample.za")
+	zv, za := tensortest.Tensor(t, f, b, "sample.zv"), tensortest.Tensor(t, f, b, "sample.za")
 	checkGolden(t, f, b, m.Video.Decoder.Decode(ctx, m.Config.Video.Denormalize(ctx, zv)), "sample.frames")
 	wave := m.Audio.Decoder.Decode(ctx, m.Config.Audio.Denormalize(ctx, za))
-	want, _ := values(t, f, "sample.wave")
+	want, _ := tensortest.Values(t, f, "sample.wave")
 	compare(t, "sample.wave", b.Float32(wave)[:len(want)], want, goldenTol)
 }
 
@@ -104,7 +106,7 @@ func TestSampleDecodeGolden(t *testing.T) {
 func TestNormalizeRoundTrip(t *testing.T) {
 	f, b, m := golden(t)
 	ctx := b.NewContext()
-	z := tensor(t, f, b, "sample.zv")
+	z := tensortest.Tensor(t, f, b, "sample.zv")
 	zs := b.Float32(z)
 	mu := b.Float32(m.Config.Video.Denormalize(ctx, z))
 	sh := z.Shape()

@@ -1,13 +1,12 @@
 package vae
 
 import (
-	"math"
-	"slices"
 	"sync"
 	"testing"
 
 	"github.com/lockstep-av/lockstep/backend"
 	"github.com/lockstep-av/lockstep/backend/cpu"
+	"github.com/lockstep-av/lockstep/internal/tensortest"
 	"github.com/lockstep-av/lockstep/weights"
 )
 
@@ -36,26 +35,6 @@ func golden(t testing.TB) (*weights.File, backend.Backend, *Model) {
 	return goldenFile, b, m
 }
 
-// tensor returns golden tensor name as a persistent backend tensor.
-func tensor(t testing.TB, f *weights.File, b backend.Backend, name string) backend.Tensor {
-	t.Helper()
-	x, err := f.Tensor(b, name)
-	if err != nil {
-		t.Fatalf("golden %s: %v", name, err)
-	}
-	return x
-}
-
-// values returns golden tensor name as float32 values and its shape.
-func values(t testing.TB, f *weights.File, name string) ([]float32, []int) {
-	t.Helper()
-	v, shape, err := f.Float32(name)
-	if err != nil {
-		t.Fatalf("golden %s: %v", name, err)
-	}
-	return v, shape
-}
-
 // tol bounds |got - want| <= Abs + Rel·|want|.
 type tol struct{ Abs, Rel float64 }
 
@@ -63,44 +42,16 @@ type tol struct{ Abs, Rel float64 }
 // references: 1e-4.
 var goldenTol = tol{Abs: 1e-4, Rel: 1e-4}
 
-// checkGolden compares got with golden tensor want (shape and values).
+// checkGolden compares got with golden tensor want (shape and values)
+// within goldenTol.
 func checkGolden(t *testing.T, f *weights.File, b backend.Backend, got backend.Tensor, want string) {
 	t.Helper()
-	w, shape := values(t, f, want)
-	if got == nil {
-		t.Fatalf("%s: got nil", want)
-	}
-	if !slices.Equal(got.Shape(), shape) {
-		t.Fatalf("%s: shape %v, want %v", want, got.Shape(), shape)
-	}
-	compare(t, want, b.Float32(got), w, goldenTol)
+	tensortest.CheckGolden(t, f, b, want, got, want, goldenTol.Abs, goldenTol.Rel)
 }
 
 // compare checks got against want elementwise within tl, logging max abs
 // and max rel error and failing with the worst index.
 func compare(t *testing.T, what string, got, want []float32, tl tol) {
 	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
-	}
-	maxAbs, maxRel, maxWant, worst, worstIdx := 0.0, 0.0, 0.0, 0.0, -1
-	for i := range got {
-		g, w := float64(got[i]), float64(want[i])
-		d := math.Abs(g - w)
-		if math.IsNaN(d) {
-			d = math.Inf(1)
-		}
-		maxAbs, maxWant = max(maxAbs, d), max(maxWant, math.Abs(w))
-		if w != 0 {
-			maxRel = max(maxRel, d/math.Abs(w))
-		}
-		if r := d / (tl.Abs + tl.Rel*math.Abs(w)); r > worst || worstIdx < 0 {
-			worst, worstIdx = r, i
-		}
-	}
-	t.Logf("%-22s n=%-6d max abs err %.3g, max rel err %.3g, max |want| %.3g", what, len(got), maxAbs, maxRel, maxWant)
-	if worst > 1 {
-		t.Errorf("%s: error at [%d]: got %g want %g (|d| %.3g > %g + %g·|want|)", what, worstIdx,
-			got[worstIdx], want[worstIdx], math.Abs(float64(got[worstIdx])-float64(want[worstIdx])), tl.Abs, tl.Rel)
-	}
+	tensortest.Compare(t, what, got, want, tl.Abs, tl.Rel)
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lockstep-av/lockstep/backend"
+	"github.com/lockstep-av/lockstep/internal/tensortest"
 )
 
 // TestLockstepGoldenSample decodes the golden sampling run's final
@@ -17,9 +18,9 @@ import (
 // compares with the reference frames and waveform.
 func TestLockstepGoldenSample(t *testing.T) {
 	f, b, m := golden(t)
-	zv, za := tensor(t, f, b, "sample.zv"), tensor(t, f, b, "sample.za")
-	wantFrames, fshape := values(t, f, "sample.frames")
-	wantWave, _ := values(t, f, "sample.wave")
+	zv, za := tensortest.Tensor(t, f, b, "sample.zv"), tensortest.Tensor(t, f, b, "sample.za")
+	wantFrames, fshape := tensortest.Values(t, f, "sample.frames")
+	wantWave, _ := tensortest.Values(t, f, "sample.wave")
 	var gotPix, wantPix []float32
 	var gotWave []float32
 	frame := 0

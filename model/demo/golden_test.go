@@ -7,6 +7,7 @@ import (
 
 	"github.com/lockstep-av/lockstep/backend"
 	"github.com/lockstep-av/lockstep/backend/cpu"
+	"github.com/lockstep-av/lockstep/internal/tensortest"
 	"github.com/lockstep-av/lockstep/nn"
 )
 
@@ -28,7 +29,7 @@ func TestTextEncoderGolden(t *testing.T) {
 func TestBlockGolden(t *testing.T) {
 	f, m, _, ctx := golden(t)
 	b := ctx.Backend()
-	in := func(n string) backend.Tensor { return input(t, f, b, "block."+n) }
+	in := func(n string) backend.Tensor { return tensortest.Tensor(t, f, b, "block."+n) }
 	rope := &nn.RoPE{Cos: in("rope_cos"), Sin: in("rope_sin"), Layout: backend.RoPEInterleaved}
 	xv, xa := m.DiT.Blocks[0].Forward(ctx, in("xv"), in("xa"), in("e6v"), in("e6a"), in("ctx"), rope)
 	check(t, "block0.out_v", b, xv, f, "block.out_v")
@@ -38,7 +39,7 @@ func TestBlockGolden(t *testing.T) {
 func TestRoPETableGolden(t *testing.T) {
 	f, m, info, ctx := golden(t)
 	b := ctx.Backend()
-	zs := input(t, f, b, "dit.zv").Shape()
+	zs := tensortest.Tensor(t, f, b, "dit.zv").Shape()
 	p := m.Config.DiT.Patch
 	r, err := m.DiT.RoPE(zs[2]/p[0], zs[3]/p[1], zs[4]/p[2], info.DiTAudioTokens)
 	if err != nil {
@@ -64,7 +65,7 @@ func TestDiTGolden(t *testing.T) {
 	check(t, "dit.e_a", b, ea, f, "dit.e_a")
 	check(t, "dit.e6_a", b, e6a, f, "dit.e6_a")
 
-	vv, va, err := m.DiT.Forward(ctx, input(t, f, b, "dit.zv"), input(t, f, b, "dit.za"), input(t, f, b, "dit.ctx"), sv, sa)
+	vv, va, err := m.DiT.Forward(ctx, tensortest.Tensor(t, f, b, "dit.zv"), tensortest.Tensor(t, f, b, "dit.za"), tensortest.Tensor(t, f, b, "dit.ctx"), sv, sa)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func TestDiTGolden(t *testing.T) {
 func TestDiTBatch(t *testing.T) {
 	f, m, info, ctx := golden(t)
 	b := ctx.Backend()
-	zv, za, c := input(t, f, b, "dit.zv"), input(t, f, b, "dit.za"), input(t, f, b, "dit.ctx")
+	zv, za, c := tensortest.Tensor(t, f, b, "dit.zv"), tensortest.Tensor(t, f, b, "dit.za"), tensortest.Tensor(t, f, b, "dit.ctx")
 	sv, sa := []float64{info.DiTSigmaV, 0.25}, []float64{info.DiTSigmaA, 0.9}
 	vv, va, err := m.DiT.Forward(ctx, ctx.Concat(0, zv, zv), ctx.Concat(0, za, za), ctx.Concat(0, c, c), sv, sa)
 	if err != nil {
@@ -118,17 +119,17 @@ func TestSamplingGolden(t *testing.T) {
 	null := persist(m.Text.Forward(ctx, m.Tokenizer.Null()))
 	ctx.Reset()
 
-	xv, vshape := values(t, f, "sample.noise_v")
-	xa, ashape := values(t, f, "sample.noise_a")
+	xv, vshape := tensortest.Values(t, f, "sample.noise_v")
+	xa, ashape := tensortest.Values(t, f, "sample.noise_a")
 	sig := sigmas(info.Steps, info.Shift)
-	wantSig, _ := values(t, f, "sample.sigmas")
+	wantSig, _ := tensortest.Values(t, f, "sample.sigmas")
 	checkValues(t, "sigmas", []int{len(sig)}, f32s(sig), []int{len(wantSig)}, wantSig)
 
 	for i := range info.Steps {
 		if i < 3 {
 			p := "sample.step" + string(rune('0'+i)) + "."
-			wv, _ := values(t, f, p+"xv")
-			wa, _ := values(t, f, p+"xa")
+			wv, _ := tensortest.Values(t, f, p+"xv")
+			wa, _ := tensortest.Values(t, f, p+"xa")
 			checkValues(t, p+"xv", vshape, xv, vshape, wv)
 			checkValues(t, p+"xa", ashape, xa, ashape, wa)
 		}
@@ -153,8 +154,8 @@ func TestSamplingGolden(t *testing.T) {
 		va := guide(b.Float32(ua), b.Float32(ca), info.CFGAudio)
 		if i < 3 {
 			p := "sample.step" + string(rune('0'+i)) + "."
-			wv, _ := values(t, f, p+"vv")
-			wa, _ := values(t, f, p+"va")
+			wv, _ := tensortest.Values(t, f, p+"vv")
+			wa, _ := tensortest.Values(t, f, p+"va")
 			checkValues(t, p+"vv", vshape, vv, vshape, wv)
 			checkValues(t, p+"va", ashape, va, ashape, wa)
 		}
@@ -163,8 +164,8 @@ func TestSamplingGolden(t *testing.T) {
 		euler(xa, va, dt)
 		ctx.Reset()
 	}
-	wv, _ := values(t, f, "sample.zv")
-	wa, _ := values(t, f, "sample.za")
+	wv, _ := tensortest.Values(t, f, "sample.zv")
+	wa, _ := tensortest.Values(t, f, "sample.za")
 	checkValues(t, "sample.zv", vshape, xv, vshape, wv)
 	checkValues(t, "sample.za", ashape, xa, ashape, wa)
 }
@@ -210,7 +211,7 @@ func TestDiTComposed(t *testing.T) {
 	f, m, info, ctx := golden(t)
 	b := ctx.Backend()
 	slow := backend.WithoutFastPaths(ctx)
-	vv, va, err := m.DiT.Forward(slow, input(t, f, b, "dit.zv"), input(t, f, b, "dit.za"), input(t, f, b, "dit.ctx"),
+	vv, va, err := m.DiT.Forward(slow, tensortest.Tensor(t, f, b, "dit.zv"), tensortest.Tensor(t, f, b, "dit.za"), tensortest.Tensor(t, f, b, "dit.ctx"),
 		[]float64{info.DiTSigmaV}, []float64{info.DiTSigmaA})
 	if err != nil {
 		t.Fatal(err)
@@ -233,7 +234,7 @@ func TestDeterminism(t *testing.T) {
 		}
 		ctx := b.NewContext()
 		c := m.Text.Forward(ctx, ids(t, f, "text.ids"))
-		vv, va, err := m.DiT.Forward(ctx, input(t, f, b, "dit.zv"), input(t, f, b, "dit.za"), c,
+		vv, va, err := m.DiT.Forward(ctx, tensortest.Tensor(t, f, b, "dit.zv"), tensortest.Tensor(t, f, b, "dit.za"), c,
 			[]float64{info.DiTSigmaV}, []float64{info.DiTSigmaA})
 		if err != nil {
 			t.Fatal(err)

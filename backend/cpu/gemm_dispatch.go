@@ -20,7 +20,8 @@ func GEMMKernel() string {
 }
 
 // gemm computes C = A·B (+ C when accumulate) like sgemm, splitting the
-// tiles of C over pfor; B may be F32 values or raw F16/BF16 storage. Each
+// tiles of C over pfor; B may be F32 values or raw F16/BF16 storage (with
+// b.dot, BF16 B goes through bf16 dot products on a bf16-rounded A). Each
 // element of C is summed in the same order whatever the split, on either
 // path.
 func gemm(pfor parallelFunc, m, n, k int, a []float32, lda int, transA bool, b gemmB, c []float32, ldc int, accumulate bool) {
@@ -31,6 +32,8 @@ func gemm(pfor parallelFunc, m, n, k int, a []float32, lda int, transA bool, b g
 	switch {
 	case b.raw == nil:
 		fastgemm.Sgemm(pfor, m, n, k, a, lda, transA, b.f32, b.ld, b.trans, c, ldc, accumulate)
+	case b.dt == backend.BF16 && b.dot:
+		fastgemm.SgemmBF16Dot(pfor, m, n, k, a, lda, transA, b.raw, b.ld, b.trans, c, ldc, accumulate)
 	case b.dt == backend.BF16:
 		fastgemm.SgemmBF16B(pfor, m, n, k, a, lda, transA, b.raw, b.ld, b.trans, c, ldc, accumulate)
 	case b.dt == backend.F16:

@@ -60,6 +60,19 @@ func im2col(col, img []float32, g *convGeom, m *convMaps, p0, n int) {
 	od, oh, ow := g.out[0], g.out[1], g.out[2]
 	id, ih, iw := g.in[0], g.in[1], g.in[2]
 	plane := ih * iw
+	// With unit stride and dilation along W and zero padding, the taps of
+	// one output row read a contiguous input run: copy it and zero the
+	// padded ends instead of gathering element by element.
+	contiguous := g.stride[2] == 1 && g.dil[2] == 1 && g.mode == backend.PadConstant
+	// The tile's output rows (fixed od, oh), found once for every tap.
+	rows := make([]im2colRun, 0, n/ow+2)
+	for j, pos := 0, p0; j < n; {
+		x := pos % ow
+		run := min(ow-x, n-j)
+		rows = append(rows, im2colRun{j: j, z: pos / (ow * oh), y: (pos / ow) % oh, x: x, n: run})
+		j += run
+		pos += run
+	}
 	r := 0
 	for ci := range g.cinG() {
 		ch := img[ci*id*plane : (ci+1)*id*plane]
@@ -71,20 +84,23 @@ func im2col(col, img []float32, g *convGeom, m *convMaps, p0, n int) {
 					wmap := m.idx[2][kw*ow : (kw+1)*ow]
 					dst := col[r*n : (r+1)*n]
 					r++
-					// Walk the tile one output row (fixed od, oh) at a time.
-					pos := p0
-					for j := 0; j < n; {
-						x := pos % ow
-						y := (pos / ow) % oh
-						z := pos / (ow * oh)
-						run := min(ow-x, n-j)
-						seg := dst[j : j+run]
-						zi, yi := dmap[z], hmap[y]
-						if zi < 0 || yi < 0 {
+					off := kw*g.dil[2] - g.pad[2] // input column of output column 0 (contiguous case)
+					for _, rw := range rows {
+						seg := dst[rw.j : rw.j+rw.n]
+						zi, yi := dmap[rw.z], hmap[rw.y]
+						switch {
+						case zi < 0 || yi < 0:
 							clear(seg)
-						} else {
+						case contiguous:
 							src := ch[zi*plane+yi*iw : zi*plane+(yi+1)*iw]
-							for q, xi := range wmap[x : x+run] {
+							a := min(max(-off-rw.x, 0), rw.n)   // leading zero pad
+							b := min(max(iw-off-rw.x, a), rw.n) // end of the valid run
+							clear(seg[:a])
+							copy(seg[a:b], src[rw.x+a+off:rw.x+b+off])
+							clear(seg[b:])
+						default:
+							src := ch[zi*plane+yi*iw : zi*plane+(yi+1)*iw]
+							for q, xi := range wmap[rw.x : rw.x+rw.n] {
 								if xi < 0 {
 									seg[q] = 0
 								} else {
@@ -92,11 +108,13 @@ func im2col(col, img []float32, g *convGeom, m *convMaps, p0, n int) {
 								}
 							}
 						}
-						j += run
-						pos += run
 					}
 				}
 			}
 		}
 	}
 }
+
+// im2colRun is a run of a tile's output positions along one output row:
+// columns [j, j+n) of the tile are positions (z, y, x..x+n-1).
+type im2colRun struct{ j, z, y, x, n int }

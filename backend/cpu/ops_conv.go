@@ -176,10 +176,22 @@ func (c *Context) Conv(x, w, bias backend.Tensor, p backend.ConvParams) backend.
 		scratch = c.alloc(workers * kdim * nt)
 		maps = newConvMaps(g)
 	}
+	// For few output channels the micro-kernel's 14-row panels of C are
+	// poorly filled; transposed, output positions are the rows and the
+	// channels fill 32-wide column panels: C' [n, coutG] = colᵀ·Wᵀ, then
+	// transposed into the output. The choice depends on the shape only.
+	transposed := !pointwise && convTransposedBetter(coutG)
+	var tscratch []float32
+	if transposed {
+		tscratch = c.alloc(workers * coutG * nt)
+	}
 	c.forWorkers(tasks, workers, func(wk, lo, hi int) {
-		var col []float32
+		var col, ct []float32
 		if !pointwise {
 			col = scratch[wk*kdim*nt : (wk+1)*kdim*nt]
+		}
+		if transposed {
+			ct = tscratch[wk*coutG*nt : (wk+1)*coutG*nt]
 		}
 		for task := lo; task < hi; task++ {
 			tile := task % tiles
@@ -190,9 +202,14 @@ func (c *Context) Conv(x, w, bias backend.Tensor, p backend.ConvParams) backend.
 			img := xd[(b*g.cin+grp*cinG)*g.inVol():]
 			dst := out.data[(b*g.cout+grp*coutG)*npos+p0:]
 			wg := wd[grp*coutG*kdim:]
-			if pointwise {
+			switch {
+			case pointwise:
 				sgemm(coutG, n, kdim, wg, kdim, false, img[p0:], npos, false, dst, npos, false)
-			} else {
+			case transposed:
+				im2col(col[:kdim*n], img, g, maps, p0, n)
+				sgemm(n, coutG, kdim, col, n, true, wg, kdim, true, ct, coutG, false)
+				transposeInto(dst, npos, ct[:n*coutG], n, coutG)
+			default:
 				im2col(col[:kdim*n], img, g, maps, p0, n)
 				sgemm(coutG, n, kdim, wg, kdim, false, col, n, false, dst, npos, false)
 			}
@@ -237,4 +254,28 @@ func (c *Context) forWorkers(n, workers int, fn func(worker, lo, hi int)) {
 			fn(wk, wk*n/workers, (wk+1)*n/workers)
 		}
 	})
+}
+
+// convTransposedBetter reports whether the transposed product (output
+// channels as GEMM columns, 32 per panel) fills the micro-kernel better
+// than channels as rows (14 per panel).
+func convTransposedBetter(cout int) bool {
+	rows := float64(cout) / float64(14*((cout+13)/14))
+	cols := float64(cout) / float64(32*((cout+31)/32))
+	return cout <= 64 && cols > rows
+}
+
+// transposeInto writes src [n, c] transposed into dst rows of stride ld:
+// dst[j·ld+i] = src[i·c+j] for i < n, j < c.
+func transposeInto(dst []float32, ld int, src []float32, n, c int) {
+	const blk = 16
+	for i0 := 0; i0 < n; i0 += blk {
+		i1 := min(i0+blk, n)
+		for j := range c {
+			row := dst[j*ld+i0 : j*ld+i1]
+			for i := range row {
+				row[i] = src[(i0+i)*c+j]
+			}
+		}
+	}
 }

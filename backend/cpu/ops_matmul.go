@@ -42,7 +42,7 @@ func (c *Context) MatMul(a, b backend.Tensor, transA, transB bool) backend.Tenso
 	if transB {
 		ldb = k
 	}
-	op := gemmB{f32: bt.data, raw: bt.raw, dt: bt.dtype, ld: ldb, trans: transB}
+	op := gemmB{f32: bt.data, raw: bt.raw, dt: bt.dtype, ld: ldb, trans: transB, dot: c.b.bf16Compute}
 	nb := backend.NumElements(batch)
 	if backend.NumElements(bs[:rb-2]) == 1 && !transA {
 		// a's batch folds into M: one product [nb·m, k]·[k, n].
@@ -123,6 +123,7 @@ type gemmB struct {
 	dt    backend.DType
 	ld    int
 	trans bool
+	dot   bool // BF16 B: use bf16 dot products (Options.BF16Compute)
 }
 
 // gemmGo computes C = A·B (+ C when accumulate) like sgemm, splitting the

@@ -14,6 +14,9 @@ import (
 // kernels, step and decode come later).
 type benchCmd struct {
 	Schedulers benchSchedulersCmd `cmd:"" help:"Sampling error vs NFE and per-step latency of the schedulers against a high-accuracy ODE reference."`
+	Kernels    benchKernelsCmd    `cmd:"" help:"GEMM (f32, bf16 weights), fused attention and VAE conv3d speed (median ms, GFLOP/s)."`
+	Step       benchStepCmd       `cmd:"" help:"One denoising step of the demo model, broken down by attention / MLP / other."`
+	Decode     benchDecodeCmd     `cmd:"" help:"Video and audio VAE decode speed (seconds of output per second)."`
 }
 
 // benchSchedulersCmd is `lockstep bench schedulers`.

@@ -29,22 +29,35 @@ func (c *Context) vecParam(op string, p backend.Tensor, d int, x backend.Tensor)
 // variance), one row per task: mean and variance are accumulated in
 // float64 over the row, then the row is written once.
 func (c *Context) LayerNorm(x, w, b backend.Tensor, eps float32) backend.Tensor {
+	d := lastAxis("LayerNorm", x)
+	wv, bv := c.vecParam("LayerNorm", w, d, x), c.vecParam("LayerNorm", b, d, x)
+	return c.normRows("LayerNorm", x, d, func(dst, row []float32) {
+		mean, rstd := meanRstd(row, eps)
+		normRow(dst, row, float32(mean), rstd, wv, bv)
+	})
+}
+
+// lastAxis returns the length of x's last axis (the normalised one),
+// panicking on a scalar.
+func lastAxis(op string, x backend.Tensor) int {
 	shape := x.Shape()
 	if len(shape) == 0 {
-		backend.ShapePanic("LayerNorm", "scalar input", x)
+		backend.ShapePanic(op, "scalar input", x)
 	}
-	d := shape[len(shape)-1]
-	wv, bv := c.vecParam("LayerNorm", w, d, x), c.vecParam("LayerNorm", b, d, x)
-	src := c.f32("LayerNorm", x)
-	out := c.newTensor(shape...)
+	return shape[len(shape)-1]
+}
+
+// normRows returns a new tensor of x's shape whose rows of d (the last
+// axis) are norm(dst, row) of x's rows, one row per task.
+func (c *Context) normRows(op string, x backend.Tensor, d int, norm func(dst, row []float32)) backend.Tensor {
+	src := c.f32(op, x)
+	out := c.newTensor(x.Shape()...)
 	if d == 0 {
 		return out
 	}
 	c.b.parallelFor(len(src)/d, max(1, elemGrain/d), func(lo, hi int) {
 		for r := lo; r < hi; r++ {
-			row := src[r*d : (r+1)*d]
-			mean, rstd := meanRstd(row, eps)
-			normRow(out.data[r*d:(r+1)*d], row, float32(mean), rstd, wv, bv)
+			norm(out.data[r*d:(r+1)*d], src[r*d:(r+1)*d])
 		}
 	})
 	return out
@@ -96,24 +109,11 @@ func normRow(dst, row []float32, mean, rstd float32, w, b []float32) {
 // RMSNorm is x/√(mean(x²) + eps)·w over the last axis, one row per task
 // (sum of squares in float64).
 func (c *Context) RMSNorm(x, w backend.Tensor, eps float32) backend.Tensor {
-	shape := x.Shape()
-	if len(shape) == 0 {
-		backend.ShapePanic("RMSNorm", "scalar input", x)
-	}
-	d := shape[len(shape)-1]
+	d := lastAxis("RMSNorm", x)
 	wv := c.vecParam("RMSNorm", w, d, x)
-	src := c.f32("RMSNorm", x)
-	out := c.newTensor(shape...)
-	if d == 0 {
-		return out
-	}
-	c.b.parallelFor(len(src)/d, max(1, elemGrain/d), func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			row := src[r*d : (r+1)*d]
-			normRow(out.data[r*d:(r+1)*d], row, 0, rmsScale(row, d, 1, eps), wv, nil)
-		}
+	return c.normRows("RMSNorm", x, d, func(dst, row []float32) {
+		normRow(dst, row, 0, rmsScale(row, d, 1, eps), wv, nil)
 	})
-	return out
 }
 
 // rmsScale returns 1/√(Σ x[j·ld]²/n + eps) over n elements of stride ld.

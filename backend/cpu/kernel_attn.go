@@ -104,6 +104,19 @@ func attnTile(t *attnBlock, sc attnScratch) {
 // when mask is nil) and returns the maximum of mx and the new values.
 func attnScaleMax(row, mask []float32, maskK int, scale, mx float32) float32 {
 	if mask == nil {
+		if attnVector && len(row) >= 16 {
+			var acc [16]float32
+			for i := range acc {
+				acc[i] = mx
+			}
+			scaleMaxAVX512(row, scale, &acc)
+			for _, v := range acc {
+				if v > mx {
+					mx = v
+				}
+			}
+			row = row[len(row)&^15:]
+		}
 		for j, v := range row {
 			v *= scale
 			row[j] = v
@@ -123,10 +136,21 @@ func attnScaleMax(row, mask []float32, maskK int, scale, mx float32) float32 {
 	return mx
 }
 
-// expSub replaces row[j] by exp(row[j] - mx) and returns their sum, added
-// in index order.
+// expSub replaces row[j] by exp(row[j] - mx) and returns their sum. With
+// AVX-512 the first len(row)&^15 values are summed in 16 lanes (lane j%16)
+// which are then added in lane order, followed by the rest in index order;
+// without it everything is added in index order. Either way the order
+// depends only on len(row).
 func expSub(row []float32, mx float32) float32 {
 	var sum float32
+	if attnVector && len(row) >= 16 {
+		var acc [16]float32
+		expSubAVX512(row, mx, &acc)
+		for _, v := range acc {
+			sum += v
+		}
+		row = row[len(row)&^15:]
+	}
 	for j, v := range row {
 		e := attnExp(v - mx)
 		row[j] = e

@@ -1,7 +1,6 @@
 package diffusion
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/lockstep-av/lockstep/backend/cpu"
+	"github.com/lockstep-av/lockstep/internal/tensortest"
 	"github.com/lockstep-av/lockstep/model/demo"
 	"github.com/lockstep-av/lockstep/scene"
 	"github.com/lockstep-av/lockstep/weights"
@@ -253,15 +253,7 @@ func randomCheckpoint(t testing.TB, c *demo.Config, seed uint64, override map[st
 		}
 		ts = append(ts, weights.NamedF16(name, shape, data))
 	}
-	js, err := json.Marshal(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := weights.Write(&buf, ts, map[string]string{"config": string(js), "format": demo.Format}); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return tensortest.Checkpoint(t, ts, c, map[string]string{"format": demo.Format})
 }
 
 var (

@@ -1,13 +1,12 @@
 package vae
 
 import (
-	"bytes"
-	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/lockstep-av/lockstep/backend"
+	"github.com/lockstep-av/lockstep/internal/tensortest"
 	"github.com/lockstep-av/lockstep/weights"
 )
 
@@ -69,15 +68,7 @@ func randomModel(t testing.TB, b backend.Backend, cfg Config, seed uint64) *Mode
 	}
 	add("video_vae.", &vs)
 	add("audio_vae.", &as)
-	js, err := json.Marshal(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := weights.Write(&buf, ts, map[string]string{"config": string(js)}); err != nil {
-		t.Fatal(err)
-	}
-	f, err := weights.Parse(buf.Bytes())
+	f, err := weights.Parse(tensortest.Checkpoint(t, ts, cfg, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

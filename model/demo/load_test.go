@@ -2,7 +2,6 @@ package demo
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lockstep-av/lockstep/backend/cpu"
+	"github.com/lockstep-av/lockstep/internal/tensortest"
 	"github.com/lockstep-av/lockstep/scene"
 	"github.com/lockstep-av/lockstep/weights"
 )
@@ -132,15 +132,7 @@ func randomCheckpoint(t testing.TB, c *Config, seed uint64, extra ...weights.Nam
 		ts = append(ts, weights.NamedF16(name, shape, data))
 	}
 	ts = append(ts, extra...)
-	js, err := json.Marshal(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := weights.Write(&buf, ts, map[string]string{"config": string(js), "format": Format}); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return tensortest.Checkpoint(t, ts, c, map[string]string{"format": Format})
 }
 
 // TestGoldenTensorNames checks that the fixture's text. and dit. tensors
@@ -189,11 +181,7 @@ func stripped(t *testing.T, drop []string, reshape map[string][]int, extra ...we
 	}
 	ts = append(ts, extra...)
 	md := f.Metadata()
-	var buf bytes.Buffer
-	if err := weights.Write(&buf, ts, map[string]string{"config": md["config"], "format": md["format"]}); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return tensortest.Checkpoint(t, ts, nil, map[string]string{"config": md["config"], "format": md["format"]})
 }
 
 func TestLoadCheckpoint(t *testing.T) {

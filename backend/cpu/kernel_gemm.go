@@ -9,11 +9,12 @@ import "sync"
 // the four B values in the fifteen float registers the compiler may use,
 // which is worth more than a bigger tile that spills.
 const (
-	gemmMR = 2   // rows of the micro tile
-	gemmNR = 4   // columns of the micro tile
-	gemmKC = 256 // k-slab: the sum over k is split at fixed multiples of gemmKC
-	gemmMC = 64  // rows of A packed per work unit
-	gemmNC = 256 // columns of C per work unit
+	gemmMR    = 2    // rows of the micro tile
+	gemmNR    = 4    // columns of the micro tile
+	gemmKC    = 256  // k-slab: the sum over k is split at fixed multiples of gemmKC
+	gemmMC    = 64   // rows of A packed per work unit
+	gemmNC    = 256  // columns of C per work unit
+	gemmSlabN = 2048 // columns of B packed at once (a multiple of gemmNR)
 )
 
 // sgemm computes C = A·B (+ C when accumulate) for row-major float32
@@ -236,17 +237,58 @@ func packBPanel(pan, b []float32, ldb int, transB bool, p0, kb, j, nr int) {
 
 func roundUp(n, m int) int { return (n + m - 1) / m * m }
 
-// packPool recycles packing buffers between calls and goroutines.
-var packPool sync.Pool
+// packFree recycles packing buffers between calls and goroutines. Unlike a
+// sync.Pool it is not emptied by garbage collection: memory touched for the
+// first time is expensive here (a page fault per 4 KiB), so buffers are
+// allocated once and kept. At most maxPackFree idle buffers are kept; a
+// call holds at most two per goroutine.
+var packFree struct {
+	sync.Mutex
+	bufs []*[]float32
+}
 
-// getPack returns a buffer of at least n float32s.
+const maxPackFree = 64
+
+// Packing buffers come in two sizes, so that any idle buffer of a class
+// serves any request of it and the set of buffers stops growing once the
+// busiest call has run: a panel of A, and a k-slab of up to gemmSlabN
+// columns of B.
+const (
+	packSmall = gemmMC * gemmKC
+	packLarge = gemmKC * gemmSlabN
+)
+
+// getPack returns a buffer of n float32s (n <= packLarge), taking the
+// smallest idle buffer that fits.
 func getPack(n int) *[]float32 {
-	if p, ok := packPool.Get().(*[]float32); ok && cap(*p) >= n {
+	packFree.Lock()
+	best := -1
+	for i, p := range packFree.bufs {
+		if cap(*p) >= n && (best < 0 || cap(*p) < cap(*packFree.bufs[best])) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		p := packFree.bufs[best]
+		packFree.bufs = append(packFree.bufs[:best], packFree.bufs[best+1:]...)
+		packFree.Unlock()
 		*p = (*p)[:n]
 		return p
 	}
-	buf := make([]float32, n)
+	packFree.Unlock()
+	size := packSmall
+	if n > size {
+		size = packLarge
+	}
+	buf := make([]float32, n, max(n, size))
 	return &buf
 }
 
-func putPack(p *[]float32) { packPool.Put(p) }
+// putPack returns a buffer from getPack.
+func putPack(p *[]float32) {
+	packFree.Lock()
+	if len(packFree.bufs) < maxPackFree {
+		packFree.bufs = append(packFree.bufs, p)
+	}
+	packFree.Unlock()
+}

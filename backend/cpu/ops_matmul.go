@@ -143,15 +143,14 @@ func gemmGo(pfor parallelFunc, m, n, k int, a []float32, lda int, transA bool, b
 		}
 		return
 	}
-	const slabN = 2048 // columns of B packed at once
-	bp := getPack(gemmKC * roundUp(min(n, slabN), gemmNR))
+	bp := getPack(gemmKC * roundUp(min(n, gemmSlabN), gemmNR))
 	defer putPack(bp)
 	mBlocks := (m + gemmMC - 1) / gemmMC
 	for p0 := 0; p0 < k; p0 += gemmKC {
 		kb := min(gemmKC, k-p0)
 		acc := accumulate || p0 > 0
-		for s0 := 0; s0 < n; s0 += slabN {
-			sn := min(slabN, n-s0)
+		for s0 := 0; s0 < n; s0 += gemmSlabN {
+			sn := min(gemmSlabN, n-s0)
 			bpack := *bp
 			panels := (sn + gemmNR - 1) / gemmNR
 			pfor(panels, 32, func(lo, hi int) {

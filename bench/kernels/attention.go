@@ -25,9 +25,10 @@ var AttentionShapes = []AttentionShape{
 	{8, 16384, 64},
 }
 
-// Attention times the backend's fused attention. PeakBytes is what one
-// call allocates on a fresh context (output and scratch); the score
-// matrix it avoids would be 4·Heads·Seq² bytes.
+// Attention times the backend's fused attention. PeakBytes is the live
+// memory one call on a fresh context leaves behind (output and the
+// arena's scratch tiles; small per-tile garbage is collected first); the
+// score matrix it avoids would be 4·Heads·Seq² bytes.
 func Attention(shapes []AttentionShape, threads int, t Timing) ([]Record, error) {
 	var recs []Record
 	for _, s := range shapes {
@@ -42,9 +43,9 @@ func Attention(shapes []AttentionShape, threads int, t Timing) ([]Record, error)
 			}
 		}
 		scale := float32(1 / math.Sqrt(float64(s.Dim)))
-		peak := allocated(func() {
+		peak := retained(func() any {
 			ctx := be.NewContext()
-			backend.Attention(ctx, qkv[0], qkv[1], qkv[2], nil, scale)
+			return []any{ctx, backend.Attention(ctx, qkv[0], qkv[1], qkv[2], nil, scale)}
 		})
 		ctx := be.NewContext()
 		med, fast, runs := measure(t, func() {

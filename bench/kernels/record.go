@@ -73,15 +73,19 @@ func medianOf(v []float64) float64 {
 	return (v[n/2-1] + v[n/2]) / 2
 }
 
-// allocated returns the bytes the Go heap handed out while fn ran (the
-// arena's growth on a fresh context, scratch buffers and output included).
-func allocated(fn func()) int64 {
+// retained returns the bytes of live heap that fn leaves behind: what it
+// returns (keep is called with it after the collection, to keep it alive)
+// plus what a fresh context's arena grew by; transient garbage is
+// collected first and not counted.
+func retained(fn func() any) int64 {
 	var a, b runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&a)
-	fn()
+	v := fn()
+	runtime.GC()
 	runtime.ReadMemStats(&b)
-	return int64(b.TotalAlloc - a.TotalAlloc)
+	runtime.KeepAlive(v)
+	return int64(b.HeapAlloc) - int64(a.HeapAlloc)
 }
 
 // WriteJSON writes recs as JSON Lines.

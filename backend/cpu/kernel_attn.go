@@ -6,7 +6,7 @@ import "math"
 // in blocks of attnBlockK, so its score scratch is attnBlockQ·attnBlockK
 // floats whatever the sequence length.
 const (
-	attnBlockQ = 64
+	attnBlockQ = 256
 	attnBlockK = 256
 )
 

@@ -81,9 +81,14 @@ func (c *Context) Attention(q, k, v, mask backend.Tensor, scale float32) backend
 		}
 		return out
 	}
-	// Query blocks of bq rows; smaller than attnBlockQ only to give every
-	// thread a task (each row's result does not depend on bq).
+	// Query blocks of bq rows; smaller than attnBlockQ only to give the
+	// threads enough tasks to balance (each row's result does not depend
+	// on bq): halved while blocks keep 32 rows and there are fewer than 4
+	// tasks per thread, then split further if some thread has none.
 	bq := min(attnBlockQ, max(1, sq))
+	for bq > 32 && bsz*heads*((sq+bq-1)/bq) < 4*c.b.threads {
+		bq = (bq + 1) / 2
+	}
 	if bh := bsz * heads; bh*((sq+bq-1)/bq) < c.b.threads {
 		per := (c.b.threads + bh - 1) / bh
 		bq = max(min(bq, 8), (sq+per-1)/per)

@@ -77,6 +77,7 @@ var attnCases = []attnCase{
 	{name: "broadcast kv heads", q: []int{1, 4, 6, 8}, k: []int{1, 1, 9, 8}, v: []int{1, 1, 9, 3}},
 	{name: "fully masked row", q: []int{1, 1, 4, 4}, k: []int{1, 1, 600, 4}, v: []int{1, 1, 600, 4}, mask: []int{1, 4, 600}, maskKind: "fullrow"},
 	{name: "long 1100 keys", q: []int{1, 2, 130, 32}, k: []int{1, 2, 1100, 32}, v: []int{1, 2, 1100, 24}, mask: []int{130, 1100}, maskKind: "random"},
+	{name: "several full query blocks", q: []int{1, 1, 1100, 16}, k: []int{1, 1, 700, 16}, v: []int{1, 1, 700, 8}},
 }
 
 // attnInputs returns random operands for a case; masks use -Inf entries.

@@ -10,8 +10,8 @@ import (
 	"github.com/lockstep-av/lockstep/bench/schedbench"
 )
 
-// benchCmd groups the benchmark subcommands (`lockstep bench schedulers`;
-// kernels, step and decode come later).
+// benchCmd groups the benchmark subcommands: `lockstep bench schedulers`,
+// `kernels`, `step` and `decode` (bench_kernels.go).
 type benchCmd struct {
 	Schedulers benchSchedulersCmd `cmd:"" help:"Sampling error vs NFE and per-step latency of the schedulers against a high-accuracy ODE reference."`
 	Kernels    benchKernelsCmd    `cmd:"" help:"GEMM (f32, bf16 weights), fused attention and VAE conv3d speed (median ms, GFLOP/s)."`

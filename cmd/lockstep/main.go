@@ -17,7 +17,7 @@ type cli struct {
 	Decode   decodeCmd        `cmd:"" help:"Decode latents saved by generate --save-latents into a clip."`
 	Eval     evalCmd          `cmd:"" help:"Measure clips of the demo family: A/V sync, impacts heard and seen, motion, caption agreement."`
 	Inspect  inspectCmd       `cmd:"" help:"List the tensors, dtypes, shapes and metadata of a safetensors file."`
-	Bench    benchCmd         `cmd:"" help:"Benchmarks: lockstep bench schedulers (kernels, step and decode to come)."`
+	Bench    benchCmd         `cmd:"" help:"Benchmarks: lockstep bench schedulers, kernels, step, decode."`
 	Version  kong.VersionFlag `help:"Print the version and exit."`
 }
 

@@ -208,7 +208,12 @@ func (c *Context) Conv(x, w, bias backend.Tensor, p backend.ConvParams) backend.
 			case transposed:
 				im2col(col[:kdim*n], img, g, maps, p0, n)
 				sgemm(n, coutG, kdim, col, n, true, wg, kdim, true, ct, coutG, false)
-				transposeInto(dst, npos, ct[:n*coutG], n, coutG)
+				var bg []float32
+				if bd != nil {
+					bg = bd[grp*coutG : (grp+1)*coutG]
+				}
+				transposeInto(dst, npos, ct[:n*coutG], n, coutG, bg)
+				continue // bias added while transposing
 			default:
 				im2col(col[:kdim*n], img, g, maps, p0, n)
 				sgemm(coutG, n, kdim, wg, kdim, false, col, n, false, dst, npos, false)
@@ -265,16 +270,21 @@ func convTransposedBetter(cout int) bool {
 	return cout <= 64 && cols > rows
 }
 
-// transposeInto writes src [n, c] transposed into dst rows of stride ld:
-// dst[j·ld+i] = src[i·c+j] for i < n, j < c.
-func transposeInto(dst []float32, ld int, src []float32, n, c int) {
+// transposeInto writes src [n, c] transposed into dst rows of stride ld,
+// plus bias[j] when bias is not nil: dst[j·ld+i] = src[i·c+j] + bias[j]
+// for i < n, j < c.
+func transposeInto(dst []float32, ld int, src []float32, n, c int, bias []float32) {
 	const blk = 16
 	for i0 := 0; i0 < n; i0 += blk {
 		i1 := min(i0+blk, n)
 		for j := range c {
 			row := dst[j*ld+i0 : j*ld+i1]
+			var bv float32
+			if bias != nil {
+				bv = bias[j]
+			}
 			for i := range row {
-				row[i] = src[(i0+i)*c+j]
+				row[i] = src[(i0+i)*c+j] + bv
 			}
 		}
 	}

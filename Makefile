@@ -3,7 +3,7 @@ GO      ?= go
 PYTHON  ?= /usr/bin/python3
 GOFLAGS ?=
 
-.PHONY: run test vet fmt bench fuzz golden torch build train-demo openblas
+.PHONY: run test vet fmt bench bench-torch fuzz golden torch build train-demo openblas
 
 build:
 	$(GO) build $(GOFLAGS) -o bin/lockstep ./cmd/lockstep
@@ -29,6 +29,10 @@ fmt:
 ## bench: backend kernel benchmarks (GFLOP/s and throughput as -bench metrics)
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2x ./backend/cpu/
+
+## bench-torch: Lockstep vs PyTorch 1.13 (OpenBLAS, same weights) ratio table, 1 and 2 threads (~4 min)
+bench-torch: torch openblas
+	$(PYTHON) bench/torch_compare.py --threads 1,2 --runs 7 --md docs/bench/cpu_vs_torch_table.md
 
 ## fuzz: fuzz every parser of untrusted input, FUZZTIME each (FUZZTIME=5m for a longer run)
 FUZZTIME ?= 60s

@@ -54,10 +54,14 @@ def to_bytes(video):
 
 
 def video_crops(clips, rng, batch, frames, size):
-    """A batch [B, 3, frames, size, size] of random crops (spatial offsets multiples of 8)."""
+    """A batch [B, 3, frames, size, size] of random crops (spatial offsets multiples of 8),
+    drawn from the clips that have at least `frames` frames."""
+    long = [i for i in range(len(clips)) if clips.items[i]["frames"] >= frames]
+    if not long:
+        raise ValueError(f"no clip has {frames} frames for a video crop")
     out = []
     for _ in range(batch):
-        i = int(rng.integers(len(clips)))
+        i = long[int(rng.integers(len(long)))]
         fr = clips.frames(i)
         F, H, W, _ = fr.shape
         s = int(rng.integers(F - frames + 1))

@@ -3,7 +3,8 @@
 Stages, each resumable from its checkpoint in the work directory:
 
   data       go run ./cmd/lockstep-data --out WORK/data --n CLIPS --seed SEED
-  video_vae  causal video VAE on random 9-frame 32x32 crops (L1 + KL)
+  video_vae  causal video VAE on random 25-frame 32x32 crops (L1 + MSE + KL); shorter crops
+             never show the VAE a window past the clip start (docs/demo_model_diagnosis.md)
   audio_vae  causal waveform VAE on random 1.28 s segments (multi-resolution STFT + L1 + KL)
   latents    encode every 25-frame training window once (video + audio latents, captions)
   dit        text encoder + AV-DiT with rectified flow (velocity) on the cached latents, EMA
@@ -48,6 +49,8 @@ def parse_args(argv=None):
     p.add_argument("--audio-vae-steps", type=int, default=2000)
     p.add_argument("--dit-steps", type=int, default=6000)
     p.add_argument("--vae-batch", type=int, default=4)
+    p.add_argument("--vae-crop-frames", type=int, default=25,
+                   help="frames per video VAE crop (25 = the sampled window; 9 collapses after frame 8)")
     p.add_argument("--dit-batch", type=int, default=8)
     p.add_argument("--lr-vae", type=float, default=1e-3)
     p.add_argument("--lr-dit", type=float, default=4e-4)
@@ -216,7 +219,7 @@ def stage_video_vae(args, cfg, clips, log):
     vae = M.VideoVAE(cfg).to(args.device)
 
     def batch(rng):
-        return D.video_crops(clips, rng, args.vae_batch, 9, 32).to(args.device)
+        return D.video_crops(clips, rng, args.vae_batch, args.vae_crop_frames, 32).to(args.device)
 
     def loss(x):
         mu, lv = vae.encoder(x)

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/lockstep-av/lockstep/backend/cpu"
-	"github.com/lockstep-av/lockstep/scheduler"
 )
 
 // TestDefaultConfig: a random-weight checkpoint of the default config
@@ -77,33 +76,6 @@ func TestDefaultConfig(t *testing.T) {
 
 // TestLeastSquares: the normal-equation solver recovers a known linear map
 // (with intercept) from exact samples.
-func TestLeastSquares(t *testing.T) {
-	rng := scheduler.NewRNG(1, 0)
-	w := []float64{0.5, -1.25, 2, 0.125, 0.3}
-	var a [][]float64
-	var y []float64
-	for range 40 {
-		row := []float64{rng.Normal(), rng.Normal(), rng.Normal(), rng.Normal(), 1}
-		s := 0.0
-		for i := range row {
-			s += w[i] * row[i]
-		}
-		a, y = append(a, row), append(y, s)
-	}
-	got, err := leastSquares(a, y)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range w {
-		if math.Abs(got[i]-w[i]) > 1e-12 {
-			t.Errorf("w[%d] = %.15g, want %g", i, got[i], w[i])
-		}
-	}
-	if _, err := leastSquares([][]float64{{1, 2}, {2, 4}}, []float64{1, 2}); err == nil {
-		t.Error("singular system solved")
-	}
-}
-
 // TestPreviewMapFit fits the map of the tiny random-weight VAE, checks it
 // is cached, and logs R² of its colours on unseen latents (a random VAE is
 // far from linear, so no bound is asserted; a trained one is the target).

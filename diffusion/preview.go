@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/lockstep-av/lockstep/backend"
+	"github.com/lockstep-av/lockstep/internal/linfit"
 	"github.com/lockstep-av/lockstep/scheduler"
 )
 
@@ -79,57 +80,13 @@ func (p *Pipeline) fitPreview() (pm *PreviewMap, err error) {
 	}
 	pm = &PreviewMap{C: C}
 	for k := range 3 {
-		w, err := leastSquares(rows, ys[k])
-		if err != nil {
-			return nil, fmt.Errorf("diffusion: preview map: %w", err)
+		w, _, ok := linfit.LeastSquares(rows, ys[k])
+		if !ok {
+			return nil, fmt.Errorf("diffusion: preview map: singular normal equations")
 		}
 		pm.W[k] = w
 	}
 	return pm, nil
-}
-
-// leastSquares solves the normal equations (AᵀA)w = Aᵀy by Gaussian
-// elimination with partial pivoting, in float64.
-func leastSquares(a [][]float64, y []float64) ([]float64, error) {
-	m := len(a[0])
-	g := make([][]float64, m) // [AᵀA | Aᵀy]
-	for r := range g {
-		g[r] = make([]float64, m+1)
-	}
-	for i, row := range a {
-		for r := range m {
-			for c := range m {
-				g[r][c] += row[r] * row[c]
-			}
-			g[r][m] += row[r] * y[i]
-		}
-	}
-	for col := range m {
-		piv := col
-		for r := col + 1; r < m; r++ {
-			if math.Abs(g[r][col]) > math.Abs(g[piv][col]) {
-				piv = r
-			}
-		}
-		if math.Abs(g[piv][col]) < 1e-12 {
-			return nil, fmt.Errorf("singular normal equations (column %d)", col)
-		}
-		g[col], g[piv] = g[piv], g[col]
-		for r := range m {
-			if r == col {
-				continue
-			}
-			f := g[r][col] / g[col][col]
-			for c := col; c <= m; c++ {
-				g[r][c] -= f * g[col][c]
-			}
-		}
-	}
-	w := make([]float64, m)
-	for r := range m {
-		w[r] = g[r][m] / g[r][r]
-	}
-	return w, nil
 }
 
 // Apply maps the latent video frame f of l to an image of the latent

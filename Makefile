@@ -59,6 +59,6 @@ openblas:
 ## train-demo: train the demo model from a seed on the CPU (resumable; work files in work/demo)
 DEMO_CKPT = model/demo/checkpoint/lockstep-demo.safetensors
 train-demo: torch openblas
-	nice -n 5 env LD_LIBRARY_PATH=$(OPENBLAS_LIB) $(PYTHON) train/train_demo.py --work work/demo --out $(DEMO_CKPT)
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH=$(OPENBLAS_LIB) OPENBLAS_THREAD_TIMEOUT=4 OMP_WAIT_POLICY=PASSIVE $(PYTHON) train/train_demo.py --work work/demo --out $(DEMO_CKPT)
 	$(PYTHON) train/golden_demo.py --checkpoint $(DEMO_CKPT) model/demo/testdata/golden_checkpoint.safetensors
 	$(GO) run ./cmd/lockstep inspect $(DEMO_CKPT)

@@ -53,22 +53,50 @@ def to_bytes(video):
     return ((video.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(1, 2, 3, 0).numpy()
 
 
-def video_crops(clips, rng, batch, frames, size):
-    """A batch [B, 3, frames, size, size] of random crops (spatial offsets multiples of 8),
-    drawn from the clips that have at least `frames` frames."""
+def background(clips, i):
+    """uint8 [H, W, 3]: clip i's static background, the per-pixel temporal median (cached)."""
+    cache = clips.__dict__.setdefault("_background", {})
+    if i not in cache:
+        cache[i] = np.median(np.asarray(clips.frames(i)), axis=0).astype(np.uint8)
+    return cache[i]
+
+
+def moving_mask(frames, bg, threshold=0.15):
+    """float [1, F, H, W]: 1 where a frame differs from the background by more than
+    threshold (in [-1, 1] units) in any channel, i.e. the moving balls."""
+    d = np.abs(np.asarray(frames, dtype=np.int16) - bg.astype(np.int16)).max(axis=-1)
+    return torch.from_numpy((d > threshold * 127.5).astype(np.float32))[None]
+
+
+def video_crops(clips, rng, batch, frames, size, focus=0.0):
+    """A batch of random crops: video [B, 3, frames, size, size] and the moving-ball mask
+    [B, 1, frames, size, size], drawn from the clips that have at least `frames` frames.
+    Spatial offsets are multiples of 8. With probability `focus` a crop is placed so
+    that it contains a randomly chosen moving-ball pixel of its window (if it has one):
+    balls cover a few percent of the pixels, and crops without them teach nothing
+    about balls."""
     long = [i for i in range(len(clips)) if clips.items[i]["frames"] >= frames]
     if not long:
         raise ValueError(f"no clip has {frames} frames for a video crop")
-    out = []
+    vids, masks = [], []
     for _ in range(batch):
         i = long[int(rng.integers(len(long)))]
         fr = clips.frames(i)
         F, H, W, _ = fr.shape
         s = int(rng.integers(F - frames + 1))
+        win = fr[s:s + frames]
+        m = moving_mask(win, background(clips, i))
         y = 8 * int(rng.integers((H - size) // 8 + 1))
         x = 8 * int(rng.integers((W - size) // 8 + 1))
-        out.append(to_video(fr[s:s + frames, y:y + size, x:x + size]))
-    return torch.stack(out)
+        if rng.random() < focus:
+            pts = torch.nonzero(m[0].amax(0))
+            if len(pts):
+                py, px = (int(v) for v in pts[int(rng.integers(len(pts)))])
+                y = min(max(0, py - int(rng.integers(size))), H - size) // 8 * 8
+                x = min(max(0, px - int(rng.integers(size))), W - size) // 8 * 8
+        vids.append(to_video(win[:, y:y + size, x:x + size]))
+        masks.append(m[:, :, y:y + size, x:x + size])
+    return torch.stack(vids), torch.stack(masks)
 
 
 def audio_crops(clips, rng, batch, samples):

@@ -45,10 +45,15 @@ def parse_args(argv=None):
     p.add_argument("--clips", type=int, default=800, help="number of generated clips")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--video-vae-steps", type=int, default=3000)
+    p.add_argument("--video-vae-steps", type=int, default=12000)
     p.add_argument("--audio-vae-steps", type=int, default=2000)
-    p.add_argument("--dit-steps", type=int, default=6000)
+    p.add_argument("--dit-steps", type=int, default=4500)
     p.add_argument("--vae-batch", type=int, default=4)
+    p.add_argument("--vae-short-frames", type=int, default=9, help="video VAE crop length before the last --vae-long-steps")
+    p.add_argument("--vae-long-steps", type=int, default=1500, help="final video VAE steps on --vae-crop-frames crops")
+    p.add_argument("--vae-focus", type=float, default=0.75, help="fraction of video VAE crops placed on a moving ball")
+    p.add_argument("--vae-ball-weight", type=float, default=10.0, help="extra loss weight of moving-ball pixels")
+    p.add_argument("--dit-patch", default="1,1,1", help="DiT patch (frames,height,width) of the recipe's config")
     p.add_argument("--vae-crop-frames", type=int, default=25,
                    help="frames per video VAE crop (25 = the sampled window; 9 collapses after frame 8)")
     p.add_argument("--dit-batch", type=int, default=8)
@@ -99,6 +104,7 @@ def load_config(args, vocabulary):
         with open(path) as f:
             return json.load(f)
     cfg = M.default_config(["<pad>", "<bos>"] + vocabulary)
+    cfg["dit"]["patch"] = [int(v) for v in args.dit_patch.split(",")]
     if args.config:
         with open(args.config) as f:
             over = json.load(f)
@@ -132,8 +138,9 @@ def stft_loss(pred, target):
     return loss / 3
 
 
-def run_loop(args, name, model, params, steps, lr, batch_fn, loss_fn, log, ema=None):
-    """Generic resumable training loop; batch_fn(rng) -> batch, loss_fn(batch) -> (loss, terms)."""
+def run_loop(args, name, model, params, steps, lr, batch_fn, loss_fn, log, ema=None, on_resume=None):
+    """Generic resumable training loop; batch_fn(rng) -> batch, loss_fn(batch) -> (loss, terms);
+    on_resume(step) is told the step a resumed run starts at."""
     ck = os.path.join(args.work, name + ".pt")
     opt = torch.optim.AdamW(params, lr=lr, betas=(0.9, 0.99), weight_decay=0.0)
     rng = np.random.default_rng([args.seed, STAGES.index(name)])
@@ -149,6 +156,8 @@ def run_loop(args, name, model, params, steps, lr, batch_fn, loss_fn, log, ema=N
         if ema is not None:
             ema.load_state_dict(st["ema"])
         print("%s: resumed at step %d" % (name, step), flush=True)
+        if on_resume is not None:
+            on_resume(step)
     if step >= steps:
         return
 
@@ -217,20 +226,31 @@ def stage_data(args):
 
 def stage_video_vae(args, cfg, clips, log):
     vae = M.VideoVAE(cfg).to(args.device)
+    steps = args.video_vae_steps
+    state = {"step": 0}
 
     def batch(rng):
-        return D.video_crops(clips, rng, args.vae_batch, args.vae_crop_frames, 32).to(args.device)
+        # Short crops are ~3x cheaper per step; the last --vae-long-steps use the
+        # sampled window length so the causal VAE sees windows past a clip's start.
+        long = state["step"] >= steps - args.vae_long_steps
+        frames = args.vae_crop_frames if long else args.vae_short_frames
+        state["step"] += 1
+        x, m = D.video_crops(clips, rng, args.vae_batch, frames, 32, focus=args.vae_focus)
+        return x.to(args.device), m.to(args.device)
 
-    def loss(x):
+    def loss(b):
+        x, m = b
         mu, lv = vae.encoder(x)
         z = mu + torch.randn_like(mu) * (0.5 * lv).exp()
         y = vae.decoder(z)
-        rec = (y - x).abs().mean()
-        mse = (y - x).pow(2).mean()
+        w = 1 + args.vae_ball_weight * m
+        rec = (w * (y - x).abs()).mean()
+        mse = (w * (y - x).pow(2)).mean()
         kl = kl_term(mu, lv)
         return rec + mse + 1e-4 * kl, [rec.item(), mse.item(), kl.item()]
 
-    run_loop(args, "video_vae", vae, list(vae.parameters()), args.video_vae_steps, args.lr_vae, batch, loss, log)
+    run_loop(args, "video_vae", vae, list(vae.parameters()), steps, args.lr_vae, batch, loss, log,
+             on_resume=lambda step: state.update(step=step))
     return vae
 
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"time"
 
 	"github.com/lockstep-av/lockstep/backend"
 )
@@ -49,6 +50,11 @@ type LockstepStats struct {
 	PaddedAudio  int // samples that were zeros because za was too short
 	AudioTokens  int // latent tokens decoded
 	LatentFrames int // latent video frames decoded
+
+	// Video and Audio are the time spent in the video and the audio
+	// decoder (latent slicing, denormalisation, decoding and the copy to
+	// host memory); the sink's time is in neither.
+	Video, Audio time.Duration
 }
 
 // Decode decodes normalised latents zv [1, Zv, F', h, w] and za [1, Za, T]
@@ -92,12 +98,16 @@ func (l *LockstepDecoder) Decode(ctx context.Context, bctx backend.Context, zv, 
 		}
 		bEnd := min(a+win, latents)
 		// Video: latent frames [a, bEnd).
+		t0 := time.Now()
 		zc := sliceLatent5(bctx, hv, vs, a, bEnd)
 		y := vstream.Feed(bctx, vcfg.Denormalize(bctx, zc))
 		frames = toRGBA(frames, b.Float32(y), y.Shape())
 		if want := vcfg.Frames(bEnd) - vcfg.Frames(a); len(frames) != want {
 			return st, fmt.Errorf("lockstep decode: video decoder gave %d frames for latent frames [%d, %d), want %d", len(frames), a, bEnd, want)
 		}
+
+		t1 := time.Now()
+		st.Video += t1.Sub(t0)
 
 		// Audio: samples [emitted, target).
 		target := l.Config.Samples(vcfg.Frames(bEnd))
@@ -121,6 +131,7 @@ func (l *LockstepDecoder) Decode(ctx context.Context, bctx backend.Context, zv, 
 		emitted = target
 
 		bctx.Reset()
+		st.Audio += time.Since(t1)
 		if err := sink(frames, out); err != nil {
 			return st, fmt.Errorf("lockstep decode: window of latent frames [%d, %d): %w", a, bEnd, err)
 		}

@@ -62,7 +62,8 @@ func (d *decodeCmd) run(ctx context.Context) error {
 		}
 	}
 	if !d.Quiet {
-		fmt.Fprintf(d.stderr, "wrote %s: %d frames, %d samples; decode %.2f s, mux %.2f s\n", d.Out, s.Frames, s.Samples, sc.Timings.Decode.Seconds(), sc.Timings.Mux.Seconds())
+		fmt.Fprintf(d.stderr, "wrote %s: %d frames, %d samples; decode %.2f s (video %.2f s, audio %.2f s), mux %.2f s\n", d.Out, s.Frames, s.Samples,
+			sc.Timings.Decode.Seconds(), sc.Timings.VideoDecode.Seconds(), sc.Timings.AudioDecode.Seconds(), sc.Timings.Mux.Seconds())
 	}
 	return nil
 }

@@ -247,9 +247,10 @@ func (g *generateCmd) run(ctx context.Context) error {
 		}
 	}
 	s := res.Settings
-	g.logf("wrote %s: %d frames %dx%d (%.3f s), %d audio samples; %d steps in %.2f s (%.3f s/step), decode %.2f s, mux %.2f s\n",
+	g.logf("wrote %s: %d frames %dx%d (%.3f s), %d audio samples; %d steps in %.2f s (%.3f s/step), decode %.2f s (video %.2f s, audio %.2f s), mux %.2f s\n",
 		g.Out, s.Frames, s.Width, s.Height, s.Duration, s.Samples, len(res.Timings.Steps), res.Timings.Sampling.Seconds(),
-		res.Timings.Sampling.Seconds()/float64(max(len(res.Timings.Steps), 1)), sc.Timings.Decode.Seconds(), sc.Timings.Mux.Seconds())
+		res.Timings.Sampling.Seconds()/float64(max(len(res.Timings.Steps), 1)), sc.Timings.Decode.Seconds(),
+		sc.Timings.VideoDecode.Seconds(), sc.Timings.AudioDecode.Seconds(), sc.Timings.Mux.Seconds())
 	return nil
 }
 
@@ -264,6 +265,7 @@ func decodeTo(ctx context.Context, p *diffusion.Pipeline, l *diffusion.Latents, 
 		return err
 	}
 	sc.Timings.Decode, sc.Timings.Mux = st.Decode, st.Mux+time.Since(t)
+	sc.Timings.VideoDecode, sc.Timings.AudioDecode = st.Video, st.Audio
 	sc.Windows = st.Windows
 	return nil
 }

@@ -119,6 +119,9 @@ func TestGenerateDecode(t *testing.T) {
 		!strings.HasPrefix(s.ModelHash, "sha256:") || len(sc.Timings.Steps) != 2 || sc.Engine != "lockstep "+version {
 		t.Errorf("sidecar %+v", sc)
 	}
+	if tm := sc.Timings; tm.VideoDecode <= 0 || tm.AudioDecode <= 0 || tm.VideoDecode+tm.AudioDecode > tm.Decode {
+		t.Errorf("sidecar decode timings: video %v + audio %v must be positive and within decode %v", tm.VideoDecode, tm.AudioDecode, tm.Decode)
+	}
 	t.Logf("sidecar: %+v", sc)
 
 	gw := tinyGenerate(t, filepath.Join(dir, "clip.wav"))

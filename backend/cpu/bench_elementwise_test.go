@@ -2,8 +2,10 @@ package cpu
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/lockstep-av/lockstep/backend"
 )
@@ -40,5 +42,102 @@ func BenchmarkElementwise(b *testing.B) {
 				b.ReportMetric(float64(len(x))*float64(b.N)/b.Elapsed().Seconds()/1e6, "Melem/s")
 			})
 		}
+	}
+}
+
+// sigmoid64 is the float64 sigmoid the activations used before the
+// float32 kernels (kept for BenchmarkActivations' "old" column): with
+// e = e^-|x|, 1/(1+e) for x >= 0 and e/(1+e) for x < 0.
+func sigmoid64(x float64) float64 {
+	e := expAcc(-math.Abs(x))
+	m := uint64(int64(math.Float64bits(x)) >> 63) // all ones when x < 0
+	f := math.Float64frombits(math.Float64bits(e)&m | math.Float64bits(1)&^m)
+	return f / (1 + e)
+}
+
+// act64 is the former float64 path of Unary for Exp, Sigmoid, SiLU and
+// GELUTanh: widen 256 values, evaluate in float64, round once.
+func act64(op backend.UnaryOp, dst, src []float32) {
+	var buf [256]float64
+	for len(dst) > 0 {
+		n := min(len(dst), len(buf))
+		b := buf[:n]
+		widenBlock(b, src[:n])
+		for i, x := range b {
+			switch op {
+			case backend.Exp:
+				b[i] = expAcc(x)
+			case backend.Sigmoid:
+				b[i] = sigmoid64(x)
+			case backend.SiLU:
+				b[i] = x * sigmoid64(x)
+			case backend.GELUTanh:
+				b[i] = x * sigmoid64(2*0.7978845608028654*(x+0.044715*x*x*x))
+			}
+		}
+		narrowBlock(dst[:n], b)
+		dst, src = dst[n:], src[n:]
+	}
+}
+
+// snakeRow64 is the former Snake row: sine in float64, rounded to float32.
+func snakeRow64(dst, x []float32, a, inv float32) {
+	for t, v := range x {
+		s := float32(math.Sin(float64(a * v)))
+		dst[t] = v + s*s*inv
+	}
+}
+
+// BenchmarkActivations times, on one thread and 64K values (N(0, 3²),
+// the inputs of a DiT MLP or VAE activation), the former float64 path
+// ("old"), the Go float32 kernel ("go32") and the AVX-512 kernel where
+// available, interleaved in every iteration so that a busy machine slows
+// them alike. It reports each one's Melem/s and the speed-ups over old.
+func BenchmarkActivations(b *testing.B) {
+	rng := rand.New(rand.NewPCG(73, 74))
+	src := make([]float32, 1<<16)
+	for i := range src {
+		src[i] = float32(rng.NormFloat64() * 3)
+	}
+	dst := make([]float32, len(src))
+	const a, inv = 0.8, 1 / (0.8 + 1e-9)
+	unary := func(op backend.UnaryOp, f func(dst, src []float32)) func() {
+		return func() { f(dst, src) }
+	}
+	cases := []struct {
+		name            string
+		old, go32, simd func()
+	}{
+		{"exp", func() { act64(backend.Exp, dst, src) }, unary(backend.Exp, expBlock32), unary(backend.Exp, expAVX512)},
+		{"sigmoid", func() { act64(backend.Sigmoid, dst, src) }, unary(backend.Sigmoid, sigmoidBlock32), unary(backend.Sigmoid, sigmoidAVX512)},
+		{"silu", func() { act64(backend.SiLU, dst, src) }, unary(backend.SiLU, siluBlock32), unary(backend.SiLU, siluAVX512)},
+		{"gelu_tanh", func() { act64(backend.GELUTanh, dst, src) }, unary(backend.GELUTanh, geluTanhBlock32), unary(backend.GELUTanh, geluTanhAVX512)},
+		{"snake", func() { snakeRow64(dst, src, a, inv) }, func() { snakeRow32(dst, src, a, inv) }, func() { snakeF32(dst, src, a, inv) }},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			var tOld, tGo, tSIMD time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				c.old()
+				t1 := time.Now()
+				c.go32()
+				t2 := time.Now()
+				tOld += t1.Sub(t0)
+				tGo += t2.Sub(t1)
+				if actVector {
+					c.simd()
+					tSIMD += time.Since(t2)
+				}
+			}
+			melem := func(d time.Duration) float64 { return float64(len(src)) * float64(b.N) / d.Seconds() / 1e6 }
+			b.ReportMetric(melem(tOld), "old_Melem/s")
+			b.ReportMetric(melem(tGo), "go32_Melem/s")
+			b.ReportMetric(tOld.Seconds()/tGo.Seconds(), "go32_speedup")
+			if actVector {
+				b.ReportMetric(melem(tSIMD), "avx512_Melem/s")
+				b.ReportMetric(tOld.Seconds()/tSIMD.Seconds(), "avx512_speedup")
+			}
+		})
 	}
 }

@@ -12,9 +12,10 @@ func init() {
 }
 
 // expAcc returns e^x with a relative error below 1e-11, enough for a
-// result rounded to float32 (it is used by Exp, Sigmoid, SiLU, GELUTanh
-// and Softmax). Arguments below -110 give 0, arguments above 90 give
-// e^90 (which overflows float32 to +Inf); NaN stays NaN.
+// result rounded to float32 (Softmax and GELU use it; the float32
+// activations use exp32 of kernel_act.go). Arguments below -110 give 0,
+// arguments above 90 give e^90 (which overflows float32 to +Inf); NaN
+// stays NaN.
 //
 // Method: x = (n/32)·ln2 + r with n = round(32x/ln2), |r| <= ln2/64 (ln2
 // split in two parts so that n·ln2hi is exact); e^r by its Taylor series
@@ -42,14 +43,4 @@ func expAcc(x float64) float64 {
 	p := 1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24))))
 	ni := int64(n)
 	return p * exp2Frac[ni&31] * math.Float64frombits(uint64((ni>>5)+1023)<<52)
-}
-
-// sigmoid is 1/(1+e^-x), without overflow for large |x| and without a
-// data-dependent branch: with e = e^-|x|, it is 1/(1+e) for x >= 0 and
-// e/(1+e) for x < 0, the factor e or 1 being picked by the sign bit.
-func sigmoid(x float64) float64 {
-	e := expAcc(-math.Abs(x))
-	m := uint64(int64(math.Float64bits(x)) >> 63) // all ones when x < 0
-	f := math.Float64frombits(math.Float64bits(e)&m | math.Float64bits(1)&^m)
-	return f / (1 + e)
 }

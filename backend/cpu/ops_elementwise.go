@@ -184,9 +184,10 @@ func binaryKernel(op backend.BinaryOp, dst, a []float32, sa int, b []float32, sb
 	}
 }
 
-// Unary applies op elementwise. Transcendental functions are evaluated in
-// float64 (math, or expAcc for the exponential family) and rounded once, so
-// they are within an ulp or so of the exact result.
+// Unary applies op elementwise. Exp, Sigmoid, SiLU and GELUTanh run the
+// float32 kernels of kernel_act.go (AVX-512 where the CPU has it), within
+// a few ulp of the exact result; the other transcendental functions are
+// evaluated in float64 (math, or geluExact) and rounded once.
 func (c *Context) Unary(op backend.UnaryOp, a backend.Tensor) backend.Tensor {
 	if op > backend.GELUTanh {
 		panic("cpu.Unary: invalid op")
@@ -205,12 +206,20 @@ func (c *Context) Unary(op backend.UnaryOp, a backend.Tensor) backend.Tensor {
 //		dst[i] = float32(op(float64(src[i])))
 //	}
 //
-// Ops that are exact in float32 run on float32; the others widen blocks
-// of 256 values to float64 first (see widenBlock), apply unary64 and round
-// once.
+// Ops that are exact in float32 and the activations of kernel_act.go run
+// on float32; the others widen blocks of 256 values to float64 first (see
+// widenBlock), apply unary64 and round once.
 func unaryKernel(op backend.UnaryOp, dst, src []float32) {
 	src = src[:len(dst)]
 	switch op {
+	case backend.Exp:
+		expF32(dst, src)
+	case backend.Sigmoid:
+		sigmoidF32(dst, src)
+	case backend.SiLU:
+		siluF32(dst, src)
+	case backend.GELUTanh:
+		geluTanhF32(dst, src)
 	case backend.Neg:
 		for i, x := range src {
 			dst[i] = -x
@@ -245,13 +254,9 @@ func unaryKernel(op backend.UnaryOp, dst, src []float32) {
 }
 
 // unary64 replaces each x of buf by op(x) for the ops evaluated in
-// float64.
+// float64 (Log, Sqrt, Rsqrt, Sin, Cos, Tanh and GELU).
 func unary64(op backend.UnaryOp, buf []float64) {
 	switch op {
-	case backend.Exp:
-		for i, x := range buf {
-			buf[i] = expAcc(x)
-		}
 	case backend.Log:
 		for i, x := range buf {
 			buf[i] = math.Log(x)
@@ -276,22 +281,8 @@ func unary64(op backend.UnaryOp, buf []float64) {
 		for i, x := range buf {
 			buf[i] = math.Tanh(x)
 		}
-	case backend.Sigmoid:
-		for i, x := range buf {
-			buf[i] = sigmoid(x)
-		}
-	case backend.SiLU:
-		for i, x := range buf {
-			buf[i] = x * sigmoid(x)
-		}
 	case backend.GELU:
 		geluBlock(buf)
-	case backend.GELUTanh:
-		// x/2·(1+tanh(y)) = x·σ(2y), which has no cancellation for x < 0.
-		const k = 2 * 0.7978845608028654 // 2·√(2/π)
-		for i, x := range buf {
-			buf[i] = x * sigmoid(k*(x+0.044715*x*x*x))
-		}
 	}
 }
 

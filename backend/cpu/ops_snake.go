@@ -1,17 +1,14 @@
 package cpu
 
-import (
-	"math"
-
-	"github.com/lockstep-av/lockstep/backend"
-)
+import "github.com/lockstep-av/lockstep/backend"
 
 var _ backend.Snaker = (*Context)(nil)
 
 // Snake is x + sin²(alpha·x)/(beta + SnakeEps) for x [B, C, T] and
 // per-channel alpha and beta [C]; beta nil means beta = alpha. The divisor
 // is applied as a multiplication by its float32 reciprocal, as in the
-// composed version.
+// composed version. The sine is the float32 kernel of kernel_act.go
+// (AVX-512 where the CPU has it); arguments |alpha·x| > 8192 take math.Sin.
 func (c *Context) Snake(x, alpha, beta backend.Tensor) backend.Tensor {
 	xs := x.Shape()
 	if len(xs) != 3 {
@@ -37,17 +34,8 @@ func (c *Context) Snake(x, alpha, beta backend.Tensor) backend.Tensor {
 		for r := lo; r < hi; r++ {
 			ci := r % ch
 			inv := 1 / (bd[ci] + backend.SnakeEps)
-			snakeRow(out.data[r*tl:(r+1)*tl], xd[r*tl:(r+1)*tl], ad[ci], inv)
+			snakeF32(out.data[r*tl:(r+1)*tl], xd[r*tl:(r+1)*tl], ad[ci], inv)
 		}
 	})
 	return out
-}
-
-// snakeRow computes dst[t] = x[t] + sin(a·x[t])²·inv, with the sine taken
-// in float64 and rounded to float32.
-func snakeRow(dst, x []float32, a, inv float32) {
-	for t, v := range x {
-		s := float32(math.Sin(float64(a * v)))
-		dst[t] = v + s*s*inv
-	}
 }

@@ -32,7 +32,7 @@ func WriteMarkdown(w io.Writer, reports []*Report, s *Summary) error {
 			s.Offsets.MedianAbsMS, s.Offsets.P90AbsMS, s.Segments, 100*s.R2Good)
 		b.WriteString("| check | value | threshold | result |\n|---|---:|---:|---|\n")
 		for _, c := range s.Checks {
-			fmt.Fprintf(&b, "| %s | %s | %s %s | %s |\n", c.Name, num(c.Value), c.Op, num(c.Threshold), passFail(c.Pass))
+			fmt.Fprintf(&b, "| %s | %s | %s %s | %s |\n", cell(c.Name), num(c.Value), c.Op, num(c.Threshold), passFail(c.Pass))
 		}
 		fmt.Fprintf(&b, "\n**%s**\n", strings.ToUpper(passFail(s.Pass)))
 	}

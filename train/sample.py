@@ -6,9 +6,21 @@
 writes OUT.frames.npy (uint8 [F,H,W,3]), OUT.wav (16-bit PCM), OUT.png (a
 sheet of every frame) and OUT.latents.pt. See model/demo/SPEC.md for the
 schedule and guidance conventions.
+
+  /usr/bin/python3 train/sample.py MODEL.safetensors --plan DIR/plan.json
+
+samples every clip of an evaluation plan (written by `lockstep-evalset plan
+--frame-dirs`; caption, noise seed, size and frame count per clip) into the
+frame directories `lockstep eval` reads: DIR/clip_000/frame_00000.png, ...,
+audio.wav and clip.json (the sidecar, with the fields of lockstep generate's
+settings). `make eval-torch` runs it.
 """
 import argparse
+import hashlib
+import json
 import os
+import shutil
+import time
 import sys
 import wave
 
@@ -108,6 +120,72 @@ def write_sheet(path, frames_u8, columns=13):
     Image.fromarray(sheet).save(path)
 
 
+def file_hash(path):
+    """"sha256:" + hex of the file's bytes, as lockstep generate's sidecar."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return "sha256:" + h.hexdigest()
+
+
+def write_frame_dir(path, frames_u8, wavef, sidecar, rate=16000):
+    """The frame directory of lockstep generate: frame_%05d.png, audio.wav and
+    clip.json, built as PATH.partial and renamed into place (replacing PATH)."""
+    from PIL import Image
+    tmp = path + ".partial"
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    for i, fr in enumerate(frames_u8):
+        Image.fromarray(fr).save(os.path.join(tmp, "frame_%05d.png" % i))
+    write_wav(os.path.join(tmp, "audio.wav"), wavef, rate)
+    with open(os.path.join(tmp, "clip.json"), "w") as f:
+        json.dump(sidecar, f, indent=2)
+        f.write("\n")
+    shutil.rmtree(path, ignore_errors=True)
+    os.rename(tmp, path)
+
+
+def sample_plan(model, model_path, plan_path, steps=None, shift=None, cfg_video=None, cfg_audio=None):
+    """Samples every clip of plan_path into frame directories next to it."""
+    with open(plan_path) as f:
+        plan = json.load(f)
+    if not plan.get("frame_dirs"):
+        sys.exit("sample: %s lists AVI clips; write the plan with lockstep-evalset plan --frame-dirs" % plan_path)
+    cfg = model.cfg
+    s = cfg["sampling"]
+    steps, shift = steps or s["steps"], shift or s["shift"]
+    cv = s["cfg_video"] if cfg_video is None else cfg_video
+    ca = s["cfg_audio"] if cfg_audio is None else cfg_audio
+    fps, rate = cfg["fps"], cfg["sample_rate"]
+    digest = file_hash(model_path)
+    out = os.path.dirname(os.path.abspath(plan_path))
+    t_all = time.time()
+    for e in plan["clips"]:
+        t0 = time.time()
+        frames = e["frames"] or s["frames"]
+        _, _, _, _, video, wavef = generate(model, e["caption"], frames, e["height"], e["width"], e["seed"],
+                                            steps, shift, cv, ca)
+        fr = D.to_bytes(video[0])
+        n = wavef.shape[-1]
+        sidecar = {
+            "engine": "pytorch reference (train/sample.py, torch %s)" % torch.__version__,
+            "settings": {
+                "prompt": e["caption"], "seed": e["seed"], "steps": steps, "cfg_video": cv, "cfg_audio": ca,
+                "shift": shift, "solver": "euler", "frames": int(fr.shape[0]), "width": int(fr.shape[2]),
+                "height": int(fr.shape[1]), "fps": fps, "sample_rate": rate, "samples": int(n),
+                "duration_s": fr.shape[0] / fps, "model": os.path.basename(model_path), "model_hash": digest,
+            },
+            "output": os.path.join(out, e["clip"]),
+            "timings": {"total_s": time.time() - t0},
+        }
+        write_frame_dir(os.path.join(out, e["clip"]), fr, wavef, sidecar, rate)
+        print("clip %d/%d %s %dx%d seed %d %r: %d frames, %d samples, %.1f s" % (
+            e["index"] + 1, len(plan["clips"]), e["clip"], e["width"], e["height"], e["seed"], e["caption"],
+            fr.shape[0], n, time.time() - t0), flush=True)
+    print("sampled %d clips into %s in %.1f s" % (len(plan["clips"]), out, time.time() - t_all), flush=True)
+
+
 def main():
     import export
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -122,9 +200,14 @@ def main():
     p.add_argument("--cfg-video", type=float, default=None)
     p.add_argument("--cfg-audio", type=float, default=None)
     p.add_argument("--out", default="/tmp/lockstep-sample")
+    p.add_argument("--plan", help="plan.json of lockstep-evalset: sample its clips into frame directories")
+    p.add_argument("--threads", type=int, default=2)
     a = p.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(a.threads)
     model = export.load_model(a.model)
+    if a.plan:
+        sample_plan(model, a.model, a.plan, a.steps or None, a.shift or None, a.cfg_video, a.cfg_audio)
+        return
     _, _, zv, za, video, wavef = generate(model, a.caption, a.frames or None, a.height, a.width, a.seed,
                                          a.steps or None, a.shift or None, a.cfg_video, a.cfg_audio)
     fr = D.to_bytes(video[0])

@@ -74,8 +74,22 @@ func mergeBroadcast(shape, sa, sb []int) (dims, ma, mb []int) {
 //	for i := range dst {
 //		dst[i] = op(a[i*sa], b[i*sb])
 //	}
+//
+// Add, Sub, Mul and Div with at least one vector operand run the AVX-512
+// loops of binaryVec where the CPU has them (same bits).
 func binaryKernel(op backend.BinaryOp, dst, a []float32, sa int, b []float32, sb int) {
 	n := len(dst)
+	if binaryVec != nil && op <= backend.Div && n > 0 && (sa == 1 || sb == 1) {
+		switch {
+		case sa == 1 && sb == 1:
+			binaryVec[op][0](dst, a[:n], b[:n])
+		case sa == 1:
+			binaryVec[op][1](dst, a[:n], b[:1])
+		default:
+			binaryVec[op][2](dst, a[:1], b[:n])
+		}
+		return
+	}
 	switch {
 	case sa == 1 && sb == 1:
 		a, b = a[:n], b[:n]

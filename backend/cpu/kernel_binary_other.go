@@ -1,0 +1,6 @@
+//go:build !amd64 || noasm
+
+package cpu
+
+// binaryVec is nil: binaryKernel runs its Go loops.
+var binaryVec *[4][3]func(dst, a, b []float32)

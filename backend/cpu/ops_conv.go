@@ -127,13 +127,21 @@ func (g *convGeom) outShape(nd int) []int {
 }
 
 // Conv is the N-d convolution of x [B, Cin, *spatial] with w [Cout,
-// Cin/groups, *kernel] and optional bias [Cout], computed as an implicit
-// GEMM: for each (batch, group, tile of output positions) the input
-// patches are gathered into an im2col matrix (padding applied on the fly)
-// and multiplied by the group's weights with sgemm (groups of one input
-// channel use the direct kernel convDepthwise). Tiles are independent
-// and sgemm's summation order does not depend on the columns it is given,
-// so results do not depend on the thread count.
+// Cin/groups, *kernel] and optional bias [Cout]. Reference loop (zero pads
+// add nothing; other padding modes read the element they map to):
+//
+//	out[b, co, z, y, x] = bias[co] + Σ_ci Σ_(kd,kh,kw) w[co, ci, kd, kh, kw] ·
+//		x[b, grp·cinG + ci, z·sd - pd + kd·dd, y·sh - ph + kh·dh, x·sw - pw + kw·dw]
+//
+// Stride-1 convolutions with several input channels per group run as an
+// implicit GEMM read straight from a padded copy of the input (see
+// convDirect) where the CPU has the vector tile kernel. Otherwise, for
+// each (batch, group, tile of output positions) the input patches are
+// gathered into an im2col matrix (padding applied on the fly) and
+// multiplied by the group's weights with sgemm; groups of one input
+// channel use the direct kernel convDepthwise. On every path tiles are
+// independent and each element's summation order depends on the shape
+// only, so results do not depend on the thread count.
 func (c *Context) Conv(x, w, bias backend.Tensor, p backend.ConvParams) backend.Tensor {
 	g := newConvGeom(x, w, bias, p)
 	xd, wd := c.f32("Conv", x), c.f32("Conv", w)
@@ -162,6 +170,10 @@ func (c *Context) Conv(x, w, bias backend.Tensor, p backend.ConvParams) backend.
 				convDepthwise(out.data[r*npos:(r+1)*npos], img, wd[co*kvol:(co+1)*kvol], bv, g, maps)
 			}
 		})
+		return out
+	}
+	if d := newConvDirect(g); d != nil {
+		c.convDirectRun(d, out.data, xd, wd, bd)
 		return out
 	}
 	kdim := cinG * g.kvol()

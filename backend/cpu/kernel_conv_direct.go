@@ -1,0 +1,93 @@
+package cpu
+
+import "fmt"
+
+// Tile of the direct convolution kernel: convMR output channels by convNR
+// consecutive output positions (six 16-float vectors).
+const (
+	convMR = 4
+	convNR = 96
+)
+
+// convTileFunc computes one convMR×convNR tile of a direct convolution
+// (see convKernelGo for the reference loop).
+type convTileFunc func(kc int, a, b []float32, st convSteps, c []float32, ldc int, add bool)
+
+// convSteps are the input offsets of a direct convolution's steps (one per
+// weight column), with an upper bound of all of them, so that a tile's
+// reads can be bounds-checked once rather than step by step.
+type convSteps struct {
+	offs []int
+	hi   int // every offset is in [0, hi]
+}
+
+// newConvSteps wraps offs, which must not be negative.
+func newConvSteps(offs []int) convSteps {
+	hi := 0
+	for _, o := range offs {
+		if o < 0 {
+			panic(fmt.Sprintf("cpu: negative conv step offset %d", o))
+		}
+		hi = max(hi, o)
+	}
+	return convSteps{offs: offs, hi: hi}
+}
+
+// from returns the steps from p on.
+func (s convSteps) from(p int) convSteps { return convSteps{offs: s.offs[p:], hi: s.hi} }
+
+// convTile is the tile kernel of the direct convolution path, nil where
+// there is no vector kernel for this CPU or build (convolutions then take
+// the im2col path). Tests may point it at convKernelGo.
+var convTile convTileFunc
+
+// convKernelGo is the reference loop of the direct convolution's tile
+// kernel: a holds kc steps of convMR weights (a[p·convMR+i] is output
+// channel i's weight for step p), step p reads convNR consecutive input
+// values at b[offs[p]:], and the tile is written to c with row stride ldc:
+//
+//	for i := range convMR {
+//		for j := range convNR {
+//			var s float32
+//			for p := range kc {
+//				s += a[p*convMR+i] * b[offs[p]+j] // fused multiply-add in assembly
+//			}
+//			if add {
+//				s = c[i*ldc+j] + s
+//			}
+//			c[i*ldc+j] = s
+//		}
+//	}
+func convKernelGo(kc int, a, b []float32, st convSteps, c []float32, ldc int, add bool) {
+	checkConvTile(kc, a, b, st, c, ldc)
+	offs := st.offs
+	var acc [convMR * convNR]float32
+	for p := range kc {
+		src := b[offs[p]:][:convNR]
+		for i, av := range a[p*convMR : (p+1)*convMR] {
+			row := acc[i*convNR : (i+1)*convNR]
+			for j, bv := range src {
+				row[j] += av * bv
+			}
+		}
+	}
+	for i := range convMR {
+		row := c[i*ldc : i*ldc+convNR]
+		for j, s := range acc[i*convNR : (i+1)*convNR] {
+			if add {
+				s = row[j] + s
+			}
+			row[j] = s
+		}
+	}
+}
+
+// checkConvTile panics unless the operands cover everything a tile kernel
+// touches, so that the assembly never reads or writes outside them.
+func checkConvTile(kc int, a, b []float32, st convSteps, c []float32, ldc int) {
+	if kc < 0 || len(a) < kc*convMR || len(st.offs) < kc || st.hi+convNR > len(b) ||
+		ldc < convNR || len(c) < (convMR-1)*ldc+convNR {
+		panic(fmt.Sprintf("cpu: conv tile operands too short (kc %d, a %d, steps %d reaching %d, b %d, c %d, ldc %d)",
+			kc, len(a), len(st.offs), st.hi+convNR, len(b), len(c), ldc))
+	}
+}

@@ -1,0 +1,235 @@
+package cpu
+
+import "sync/atomic"
+
+// convDirectKC is the k block of the direct convolution: steps per tile
+// kernel call. It depends on the shape only, which fixes every output
+// element's summation order.
+const convDirectKC = 512
+
+// convDirectMinFill is the smallest fraction of the computed tile elements
+// that must be real outputs (not padding columns or rows past Cout) for the
+// direct path to be chosen over im2col. Tests set it to 0 to send every
+// eligible shape through the direct path.
+var convDirectMinFill = 0.6
+
+// convDirect is the plan of a convolution computed as an implicit GEMM
+// straight from a padded copy of the input, with no im2col matrix: the
+// input is padded once (padding mode applied), so output position (z, y,
+// x) and kernel tap (kd, kh, kw) of input channel ci read padded element
+// (z + kd·dd, y + kh·dh, x + kw·dw). Output positions are numbered
+// q = y·wp + x within each output plane z (wp the padded width, so the
+// columns x >= ow of every row are computed and dropped), which makes the
+// convNR positions of a tile read convNR consecutive padded elements for
+// every (ci, tap): the tile kernel reads them in place, at one offset per
+// GEMM step, instead of from a packed panel.
+type convDirect struct {
+	g          *convGeom
+	dp, hp, wp int // padded input extents
+	cs         int // padded floats per input channel, dp·hp·wp
+	tiles      int // tiles per output plane
+	k          int // GEMM depth cinG·kvol
+	rows       int // coutG rounded up to convMR
+}
+
+// newConvDirect returns the direct plan of g, or nil when g is not a
+// stride-1 convolution with several input channels per group, or when too
+// much of the tiles would be padding columns (small planes).
+func newConvDirect(g *convGeom) *convDirect {
+	if convTile == nil || g.stride != [3]int{1, 1, 1} || g.cinG() < 2 {
+		return nil
+	}
+	d := &convDirect{g: g, k: g.cinG() * g.kvol(), rows: roundUp(g.coutG(), convMR)}
+	d.dp = g.out[0] + g.dil[0]*(g.k[0]-1)
+	d.hp = g.out[1] + g.dil[1]*(g.k[1]-1)
+	d.wp = g.out[2] + g.dil[2]*(g.k[2]-1)
+	d.cs = d.dp * d.hp * d.wp
+	d.tiles = (g.out[1]*d.wp + convNR - 1) / convNR
+	fill := float64(g.out[1]*g.out[2]*g.coutG()) / float64(d.tiles*convNR*d.rows)
+	if fill < convDirectMinFill {
+		return nil
+	}
+	return d
+}
+
+// steps returns the input offset of every GEMM step relative to a tile's
+// first position, in weight order: step ((ci·kD + kd)·kH + kh)·kW + kw
+// reads channel ci at tap (kd, kh, kw).
+func (d *convDirect) steps() convSteps {
+	g := d.g
+	offs := make([]int, 0, d.k)
+	for ci := range g.cinG() {
+		for kd := range g.k[0] {
+			for kh := range g.k[1] {
+				for kw := range g.k[2] {
+					offs = append(offs, ci*d.cs+(kd*g.dil[0]*d.hp+kh*g.dil[1])*d.wp+kw*g.dil[2])
+				}
+			}
+		}
+	}
+	return newConvSteps(offs)
+}
+
+// padLen is the length of the padded input: every channel of every image,
+// plus room for the last tile's reads past the last plane (kept zero).
+func (d *convDirect) padLen() int {
+	g := d.g
+	return g.batch*g.cin*d.cs + convNR + g.dil[2]*(g.k[2]-1)
+}
+
+// padInput writes x [B, Cin, D, H, W] padded to [B, Cin, dp, hp, wp] into
+// xp (the padding mode applied; zero pads are zeros) and zeroes the tail
+// past the last channel. Channels are split over the backend's threads.
+func (c *Context) padInput(xp, x []float32, d *convDirect) {
+	g := d.g
+	var maps [3][]int
+	for a, n := range [3]int{d.dp, d.hp, d.wp} {
+		maps[a] = make([]int, n)
+		for i := range n {
+			maps[a][i] = padIndex(i-g.pad[a], g.in[a], g.mode)
+		}
+	}
+	inVol, iw, plane := g.inVol(), g.in[2], g.in[1]*g.in[2]
+	// Padded columns [x0, x1) read the input row in order.
+	x0, x1 := g.pad[2], min(g.pad[2]+iw, d.wp)
+	c.b.parallelFor(g.batch*g.cin, 1, func(lo, hi int) {
+		for ch := lo; ch < hi; ch++ {
+			src := x[ch*inVol : (ch+1)*inVol]
+			dst := xp[ch*d.cs : (ch+1)*d.cs]
+			for z, zi := range maps[0] {
+				for y, yi := range maps[1] {
+					row := dst[(z*d.hp+y)*d.wp : (z*d.hp+y+1)*d.wp]
+					if zi < 0 || yi < 0 {
+						clear(row)
+						continue
+					}
+					in := src[zi*plane+yi*iw : zi*plane+(yi+1)*iw]
+					for xo, xi := range maps[2][:x0] {
+						row[xo] = padValue(in, xi)
+					}
+					copy(row[x0:x1], in)
+					for xo, xi := range maps[2][x1:] {
+						row[x1+xo] = padValue(in, xi)
+					}
+				}
+			}
+		}
+	})
+	clear(xp[g.batch*g.cin*d.cs:])
+}
+
+// padValue is in[i], or 0 for a zero pad (i < 0).
+func padValue(in []float32, i int) float32 {
+	if i < 0 {
+		return 0
+	}
+	return in[i]
+}
+
+// packWeights writes the weights w [Cout, cinG·kvol] into dst in the
+// order the tile kernel reads them: per group, per k block of
+// convDirectKC steps, per convMR-row panel, step-major:
+//
+//	dst[grp·rows·k + pc·rows + r·convMR·kc + (p-pc)·convMR + i] = w[grp·coutG + r·convMR + i, p]
+//
+// for steps p of the block [pc, pc+kc), with zero rows past coutG.
+func (d *convDirect) packWeights(dst, w []float32) {
+	g := d.g
+	coutG := g.coutG()
+	for grp := range g.groups {
+		wg := w[grp*coutG*d.k : (grp+1)*coutG*d.k]
+		dg := dst[grp*d.rows*d.k : (grp+1)*d.rows*d.k]
+		for pc := 0; pc < d.k; pc += convDirectKC {
+			kc := min(convDirectKC, d.k-pc)
+			blk := dg[pc*d.rows : pc*d.rows+d.rows*kc]
+			for r := 0; r < d.rows; r += convMR {
+				pan := blk[r*kc : (r+convMR)*kc]
+				for i := range convMR {
+					co := r + i
+					if co >= coutG {
+						for p := range kc {
+							pan[p*convMR+i] = 0
+						}
+						continue
+					}
+					for p, v := range wg[co*d.k+pc : co*d.k+pc+kc] {
+						pan[p*convMR+i] = v
+					}
+				}
+			}
+		}
+	}
+}
+
+// convDirectRun computes the convolution of the plan into out (the
+// Conv's [B, Cout, *spatial] data): x is the unpadded input, w and bias
+// the weights. Tasks are (image, group, output plane, tile); workers take
+// them from a shared counter, and each tile's arithmetic is the same
+// whichever worker runs it, so results do not depend on the thread count.
+// Reference loop of one output element (p running over weight columns in
+// k blocks of convDirectKC, each block summed from zero by the kernel and
+// then added to the running total):
+//
+//	out[b, co, z, y, x] = bias[co] + Σ_ci Σ_(kd,kh,kw) w[co, ci, kd, kh, kw] ·
+//		xpad[b, grp·cinG + ci, z + kd·dd, y + kh·dh, x + kw·dw]
+func (c *Context) convDirectRun(d *convDirect, out, x, w, bias []float32) {
+	g := d.g
+	xp := c.alloc(d.padLen())
+	c.padInput(xp, x, d)
+	wp := c.alloc(g.groups * d.rows * d.k)
+	d.packWeights(wp, w)
+	st := d.steps()
+
+	oh, ow, npos := g.out[1], g.out[2], g.outVol()
+	coutG := g.coutG()
+	planes := g.out[0]
+	tasks := g.batch * g.groups * planes * d.tiles
+	workers := min(c.b.threads, tasks)
+	scratch := c.alloc(workers * d.rows * convNR)
+	var next atomic.Int64
+	c.b.parallelFor(workers, 1, func(lo, hi int) {
+		tmp := scratch[lo*d.rows*convNR : (lo+1)*d.rows*convNR]
+		for {
+			task := int(next.Add(1)) - 1
+			if task >= tasks {
+				return
+			}
+			t := task % d.tiles
+			z := task / d.tiles % planes
+			bg := task / (d.tiles * planes)
+			b, grp := bg/g.groups, bg%g.groups
+			q0 := t * convNR
+			base := (b*g.cin+grp*g.cinG())*d.cs + z*d.hp*d.wp + q0
+			src := xp[base:]
+			wgrp := wp[grp*d.rows*d.k:]
+			for pc := 0; pc < d.k; pc += convDirectKC {
+				kc := min(convDirectKC, d.k-pc)
+				blk := wgrp[pc*d.rows:]
+				for r := 0; r < d.rows; r += convMR {
+					convTile(kc, blk[r*kc:], src, st.from(pc), tmp[r*convNR:], convNR, pc > 0)
+				}
+			}
+			// Scatter the tile's real outputs (columns x < ow of each row).
+			q1 := min(q0+convNR, oh*d.wp)
+			for co := range coutG {
+				var bv float32
+				if bias != nil {
+					bv = bias[grp*coutG+co]
+				}
+				dst := out[(b*g.cout+grp*coutG+co)*npos+z*oh*ow:]
+				row := tmp[co*convNR:]
+				for q := q0; q < q1; {
+					y, xx := q/d.wp, q%d.wp
+					run := min(d.wp-xx, q1-q)
+					if n := min(run, ow-xx); n > 0 {
+						seg := dst[y*ow+xx : y*ow+xx+n]
+						for j, v := range row[q-q0 : q-q0+n] {
+							seg[j] = v + bv
+						}
+					}
+					q += run
+				}
+			}
+		}
+	})
+}

@@ -39,7 +39,14 @@ const (
 //
 //	return float32(math.Exp(float64(x)))
 func exp32(x float32) float32 {
-	x = min(max(x, exp32Min), exp32Max) // NaN stays NaN
+	// Clamp with branches that typical data never takes (NaN takes
+	// neither); Go's min and max cost more for their NaN and ±0 rules.
+	if x < exp32Min {
+		x = exp32Min
+	}
+	if x > exp32Max {
+		x = exp32Max
+	}
 	t := x*exp32Log2e + exp32Magic
 	fn := t - exp32Magic
 	n := int32(math.Float32bits(t) - math.Float32bits(exp32Magic)) // in [-150, 129]
@@ -51,8 +58,11 @@ func exp32(x float32) float32 {
 	p = p*r + exp32P1
 	p = p*r + exp32P0
 	y := p*(r*r) + r + 1
+	if uint32(n+126) <= 253 { // 2ⁿ is a normal float: one exact product
+		return y * math.Float32frombits(uint32(n+127)<<23)
+	}
 	// 2ⁿ = 2^n1 · 2^n2 with both factors normal floats: the first product
-	// is exact and the second rounds once, also into the subnormals.
+	// is exact and the second rounds once, into the subnormals or to +Inf.
 	n1 := n >> 1
 	y *= math.Float32frombits(uint32(n1+127) << 23)
 	return y * math.Float32frombits(uint32(n-n1+127)<<23)

@@ -34,8 +34,9 @@ const (
 
 // exp32 returns e^x in float32 with about 1 ulp of error, including
 // gradual underflow to subnormal results and overflow to +Inf; NaN stays
-// NaN. It has no data-dependent branch: x is clamped to [-104, 89], whose
-// ends already give 0 and +Inf. Reference:
+// NaN. x is clamped to [-104, 89], whose ends already give 0 and +Inf,
+// and 2ⁿ is applied in two steps only when it is not a normal float; both
+// branches are rarely taken, so they predict well. Reference:
 //
 //	return float32(math.Exp(float64(x)))
 func exp32(x float32) float32 {

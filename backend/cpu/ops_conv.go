@@ -144,7 +144,7 @@ func (g *convGeom) outShape(nd int) []int {
 // only, so results do not depend on the thread count.
 func (c *Context) Conv(x, w, bias backend.Tensor, p backend.ConvParams) backend.Tensor {
 	g := newConvGeom(x, w, bias, p)
-	xd, wd := c.f32("Conv", x), c.f32("Conv", w)
+	xd := c.f32("Conv", x)
 	var bd []float32
 	if bias != nil {
 		bd = c.f32("Conv", bias)
@@ -153,6 +153,12 @@ func (c *Context) Conv(x, w, bias backend.Tensor, p backend.ConvParams) backend.
 	if out.Len() == 0 {
 		return out
 	}
+	if d := newConvDirect(g); d != nil {
+		// Half-precision weights are widened while packing.
+		c.convDirectRun(d, out.data, xd, tensorOf("Conv", w), bd)
+		return out
+	}
+	wd := c.f32("Conv", w)
 
 	cinG, coutG, npos := g.cinG(), g.coutG(), g.outVol()
 	if cinG == 1 {
@@ -170,10 +176,6 @@ func (c *Context) Conv(x, w, bias backend.Tensor, p backend.ConvParams) backend.
 				convDepthwise(out.data[r*npos:(r+1)*npos], img, wd[co*kvol:(co+1)*kvol], bv, g, maps)
 			}
 		})
-		return out
-	}
-	if d := newConvDirect(g); d != nil {
-		c.convDirectRun(d, out.data, xd, wd, bd)
 		return out
 	}
 	kdim := cinG * g.kvol()

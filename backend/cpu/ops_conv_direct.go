@@ -1,11 +1,15 @@
 package cpu
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"github.com/lockstep-av/lockstep/backend"
+)
 
 // convDirectKC is the k block of the direct convolution: steps per tile
 // kernel call. It depends on the shape only, which fixes every output
 // element's summation order.
-const convDirectKC = 512
+const convDirectKC = 256
 
 // convDirectMinFill is the smallest fraction of the computed tile elements
 // that must be real outputs (not padding columns or rows past Cout) for the
@@ -33,10 +37,11 @@ type convDirect struct {
 }
 
 // newConvDirect returns the direct plan of g, or nil when g is not a
-// stride-1 convolution with several input channels per group, or when too
-// much of the tiles would be padding columns (small planes).
+// stride-1 convolution with several input channels per group, when it is
+// pointwise (sgemm reads the input in place already), or when too much of
+// the tiles would be padding columns (small planes).
 func newConvDirect(g *convGeom) *convDirect {
-	if convTile == nil || g.stride != [3]int{1, 1, 1} || g.cinG() < 2 {
+	if convTile == nil || g.stride != [3]int{1, 1, 1} || g.cinG() < 2 || g.pointwise() {
 		return nil
 	}
 	d := &convDirect{g: g, k: g.cinG() * g.kvol(), rows: roundUp(g.coutG(), convMR)}
@@ -126,35 +131,36 @@ func padValue(in []float32, i int) float32 {
 	return in[i]
 }
 
-// packWeights writes the weights w [Cout, cinG·kvol] into dst in the
-// order the tile kernel reads them: per group, per k block of
+// packWeights writes the weights w [Cout, cinG·kvol] (float32, or f16/bf16
+// widened here, row by row through row, which holds cinG·kvol floats) into
+// dst in the order the tile kernel reads them: per group, per k block of
 // convDirectKC steps, per convMR-row panel, step-major:
 //
-//	dst[grp·rows·k + pc·rows + r·convMR·kc + (p-pc)·convMR + i] = w[grp·coutG + r·convMR + i, p]
+//	dst[grp·rows·k + pc·rows + r·kc + (p-pc)·convMR + i] = w[grp·coutG + r + i, p]
 //
-// for steps p of the block [pc, pc+kc), with zero rows past coutG.
-func (d *convDirect) packWeights(dst, w []float32) {
+// for panels r = 0, convMR, ... and steps p of the block [pc, pc+kc), with
+// zero rows past coutG.
+func (d *convDirect) packWeights(dst []float32, w *Tensor, row []float32) {
 	g := d.g
 	coutG := g.coutG()
 	for grp := range g.groups {
-		wg := w[grp*coutG*d.k : (grp+1)*coutG*d.k]
 		dg := dst[grp*d.rows*d.k : (grp+1)*d.rows*d.k]
-		for pc := 0; pc < d.k; pc += convDirectKC {
-			kc := min(convDirectKC, d.k-pc)
-			blk := dg[pc*d.rows : pc*d.rows+d.rows*kc]
-			for r := 0; r < d.rows; r += convMR {
-				pan := blk[r*kc : (r+convMR)*kc]
-				for i := range convMR {
-					co := r + i
-					if co >= coutG {
-						for p := range kc {
-							pan[p*convMR+i] = 0
-						}
-						continue
-					}
-					for p, v := range wg[co*d.k+pc : co*d.k+pc+kc] {
-						pan[p*convMR+i] = v
-					}
+		for co := range d.rows {
+			src := row[:d.k]
+			switch o := (grp*coutG + co) * d.k; {
+			case co >= coutG:
+				clear(src)
+			case w.dtype == backend.F32:
+				src = w.data[o : o+d.k]
+			default:
+				widen(src, w.dtype, w.raw[2*o:2*(o+d.k)])
+			}
+			r, i := co/convMR*convMR, co%convMR
+			for pc := 0; pc < d.k; pc += convDirectKC {
+				kc := min(convDirectKC, d.k-pc)
+				pan := dg[pc*d.rows+r*kc : pc*d.rows+(r+convMR)*kc]
+				for p, v := range src[pc : pc+kc] {
+					pan[p*convMR+i] = v
 				}
 			}
 		}
@@ -172,12 +178,12 @@ func (d *convDirect) packWeights(dst, w []float32) {
 //
 //	out[b, co, z, y, x] = bias[co] + Σ_ci Σ_(kd,kh,kw) w[co, ci, kd, kh, kw] ·
 //		xpad[b, grp·cinG + ci, z + kd·dd, y + kh·dh, x + kw·dw]
-func (c *Context) convDirectRun(d *convDirect, out, x, w, bias []float32) {
+func (c *Context) convDirectRun(d *convDirect, out, x []float32, w *Tensor, bias []float32) {
 	g := d.g
 	xp := c.alloc(d.padLen())
 	c.padInput(xp, x, d)
 	wp := c.alloc(g.groups * d.rows * d.k)
-	d.packWeights(wp, w)
+	d.packWeights(wp, w, c.alloc(d.k))
 	st := d.steps()
 
 	oh, ow, npos := g.out[1], g.out[2], g.outVol()
@@ -189,6 +195,7 @@ func (c *Context) convDirectRun(d *convDirect, out, x, w, bias []float32) {
 	var next atomic.Int64
 	c.b.parallelFor(workers, 1, func(lo, hi int) {
 		tmp := scratch[lo*d.rows*convNR : (lo+1)*d.rows*convNR]
+		segs := make([]convSeg, 0, convNR)
 		for {
 			task := int(next.Add(1)) - 1
 			if task >= tasks {
@@ -210,26 +217,33 @@ func (c *Context) convDirectRun(d *convDirect, out, x, w, bias []float32) {
 				}
 			}
 			// Scatter the tile's real outputs (columns x < ow of each row).
-			q1 := min(q0+convNR, oh*d.wp)
+			segs = segs[:0]
+			for q, q1 := q0, min(q0+convNR, oh*d.wp); q < q1; {
+				y, xx := q/d.wp, q%d.wp
+				run := min(d.wp-xx, q1-q)
+				if n := min(run, ow-xx); n > 0 {
+					segs = append(segs, convSeg{col: q - q0, pos: y*ow + xx, n: n})
+				}
+				q += run
+			}
 			for co := range coutG {
 				var bv float32
 				if bias != nil {
 					bv = bias[grp*coutG+co]
 				}
 				dst := out[(b*g.cout+grp*coutG+co)*npos+z*oh*ow:]
-				row := tmp[co*convNR:]
-				for q := q0; q < q1; {
-					y, xx := q/d.wp, q%d.wp
-					run := min(d.wp-xx, q1-q)
-					if n := min(run, ow-xx); n > 0 {
-						seg := dst[y*ow+xx : y*ow+xx+n]
-						for j, v := range row[q-q0 : q-q0+n] {
-							seg[j] = v + bv
-						}
+				row := tmp[co*convNR : (co+1)*convNR]
+				for _, sg := range segs {
+					seg := dst[sg.pos : sg.pos+sg.n]
+					for j, v := range row[sg.col : sg.col+sg.n] {
+						seg[j] = v + bv
 					}
-					q += run
 				}
 			}
 		}
 	})
 }
+
+// convSeg is a run of a direct tile's columns that are real outputs:
+// tile columns [col, col+n) are output positions [pos, pos+n) of the plane.
+type convSeg struct{ col, pos, n int }

@@ -14,7 +14,7 @@ import (
 var directCases = []convCase{
 	{name: "1d audio dil3 k7", x: []int{1, 8, 300}, w: []int{12, 8, 7}, bias: true, p: backend.ConvParams{Dilation: []int{3}, PadBefore: []int{18}, PadAfter: []int{0}}},
 	{name: "1d two k blocks", x: []int{1, 80, 130}, w: []int{6, 80, 7}, bias: true},
-	{name: "1d pointwise long", x: []int{2, 16, 200}, w: []int{8, 16, 1}, bias: true},
+	{name: "1d k2 long", x: []int{2, 16, 200}, w: []int{8, 16, 2}, bias: true},
 	{name: "2d reflect dilw2", x: []int{1, 6, 11, 13}, w: []int{7, 6, 3, 3}, p: backend.ConvParams{Dilation: []int{1, 2}, PadBefore: []int{1, 2}, PadAfter: []int{1, 2}, PadMode: backend.PadReflect}},
 	{name: "3d k blocks groups2 replicate", x: []int{2, 40, 4, 7, 9}, w: []int{10, 20, 3, 3, 3}, bias: true, p: backend.ConvParams{Groups: 2, PadBefore: []int{2, 1, 1}, PadAfter: []int{0, 1, 1}, PadMode: backend.PadReplicate}},
 	{name: "3d video 32ch", x: []int{1, 32, 4, 12, 10}, w: []int{32, 32, 3, 3, 3}, bias: true, p: backend.ConvParams{PadBefore: []int{0, 1, 1}, PadAfter: []int{0, 1, 1}}},

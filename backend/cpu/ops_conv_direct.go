@@ -141,27 +141,32 @@ func padValue(in []float32, i int) float32 {
 // for panels r = 0, convMR, ... and steps p of the block [pc, pc+kc), with
 // zero rows past coutG.
 func (d *convDirect) packWeights(dst []float32, w *Tensor, row []float32) {
+	d.packWeightRows(dst, w, row, 0, d.g.groups*d.rows)
+}
+
+// packWeightRows packs rows [lo, hi) of packWeights' numbering (grp·rows +
+// co) with row as scratch.
+func (d *convDirect) packWeightRows(dst []float32, w *Tensor, row []float32, lo, hi int) {
 	g := d.g
 	coutG := g.coutG()
-	for grp := range g.groups {
+	for gr := lo; gr < hi; gr++ {
+		grp, co := gr/d.rows, gr%d.rows
 		dg := dst[grp*d.rows*d.k : (grp+1)*d.rows*d.k]
-		for co := range d.rows {
-			src := row[:d.k]
-			switch o := (grp*coutG + co) * d.k; {
-			case co >= coutG:
-				clear(src)
-			case w.dtype == backend.F32:
-				src = w.data[o : o+d.k]
-			default:
-				widen(src, w.dtype, w.raw[2*o:2*(o+d.k)])
-			}
-			r, i := co/convMR*convMR, co%convMR
-			for pc := 0; pc < d.k; pc += convDirectKC {
-				kc := min(convDirectKC, d.k-pc)
-				pan := dg[pc*d.rows+r*kc : pc*d.rows+(r+convMR)*kc]
-				for p, v := range src[pc : pc+kc] {
-					pan[p*convMR+i] = v
-				}
+		src := row[:d.k]
+		switch o := (grp*coutG + co) * d.k; {
+		case co >= coutG:
+			clear(src)
+		case w.dtype == backend.F32:
+			src = w.data[o : o+d.k]
+		default:
+			widen(src, w.dtype, w.raw[2*o:2*(o+d.k)])
+		}
+		r, i := co/convMR*convMR, co%convMR
+		for pc := 0; pc < d.k; pc += convDirectKC {
+			kc := min(convDirectKC, d.k-pc)
+			pan := dg[pc*d.rows+r*kc : pc*d.rows+(r+convMR)*kc]
+			for p, v := range src[pc : pc+kc] {
+				pan[p*convMR+i] = v
 			}
 		}
 	}
@@ -174,7 +179,7 @@ func (d *convDirect) packWeights(dst []float32, w *Tensor, row []float32) {
 // whichever worker runs it, so results do not depend on the thread count.
 // Reference loop of one output element (p running over weight columns in
 // k blocks of convDirectKC, each block summed from zero by the kernel and
-// then added to the running total):
+// then added to the running total, which starts at the bias):
 //
 //	out[b, co, z, y, x] = bias[co] + Σ_ci Σ_(kd,kh,kw) w[co, ci, kd, kh, kw] ·
 //		xpad[b, grp·cinG + ci, z + kd·dd, y + kh·dh, x + kw·dw]
@@ -183,11 +188,30 @@ func (c *Context) convDirectRun(d *convDirect, out, x []float32, w *Tensor, bias
 	xp := c.alloc(d.padLen())
 	c.padInput(xp, x, d)
 	wp := c.alloc(g.groups * d.rows * d.k)
-	d.packWeights(wp, w, c.alloc(d.k))
+	packers := min(c.b.threads, g.groups*d.rows/convMR)
+	rowBuf := c.alloc(packers * d.k)
+	c.forWorkers(g.groups*d.rows, packers, func(wk, lo, hi int) {
+		d.packWeightRows(wp, w, rowBuf[wk*d.k:(wk+1)*d.k], lo, hi)
+	})
 	st := d.steps()
+	coutG := g.coutG()
+	// Every tile starts from its group's bias (or zero) and the kernel
+	// always adds to it, so that the scatter is a plain copy: out = bias +
+	// Σ over k blocks.
+	start := c.alloc(g.groups * d.rows * convNR)
+	for gr := range g.groups * d.rows {
+		grp, co := gr/d.rows, gr%d.rows
+		var bv float32
+		if bias != nil && co < coutG {
+			bv = bias[grp*coutG+co]
+		}
+		row := start[gr*convNR : (gr+1)*convNR]
+		for j := range row {
+			row[j] = bv
+		}
+	}
 
 	oh, ow, npos := g.out[1], g.out[2], g.outVol()
-	coutG := g.coutG()
 	planes := g.out[0]
 	tasks := g.batch * g.groups * planes * d.tiles
 	workers := min(c.b.threads, tasks)
@@ -209,11 +233,12 @@ func (c *Context) convDirectRun(d *convDirect, out, x []float32, w *Tensor, bias
 			base := (b*g.cin+grp*g.cinG())*d.cs + z*d.hp*d.wp + q0
 			src := xp[base:]
 			wgrp := wp[grp*d.rows*d.k:]
+			copy(tmp, start[grp*d.rows*convNR:])
 			for pc := 0; pc < d.k; pc += convDirectKC {
 				kc := min(convDirectKC, d.k-pc)
 				blk := wgrp[pc*d.rows:]
 				for r := 0; r < d.rows; r += convMR {
-					convTile(kc, blk[r*kc:], src, st.from(pc), tmp[r*convNR:], convNR, pc > 0)
+					convTile(kc, blk[r*kc:], src, st.from(pc), tmp[r*convNR:], convNR, true)
 				}
 			}
 			// Scatter the tile's real outputs (columns x < ow of each row).
@@ -227,17 +252,10 @@ func (c *Context) convDirectRun(d *convDirect, out, x []float32, w *Tensor, bias
 				q += run
 			}
 			for co := range coutG {
-				var bv float32
-				if bias != nil {
-					bv = bias[grp*coutG+co]
-				}
 				dst := out[(b*g.cout+grp*coutG+co)*npos+z*oh*ow:]
 				row := tmp[co*convNR : (co+1)*convNR]
 				for _, sg := range segs {
-					seg := dst[sg.pos : sg.pos+sg.n]
-					for j, v := range row[sg.col : sg.col+sg.n] {
-						seg[j] = v + bv
-					}
+					copy(dst[sg.pos:sg.pos+sg.n], row[sg.col:sg.col+sg.n])
 				}
 			}
 		}

@@ -69,6 +69,16 @@ type Record struct {
 	// Sample the final sample, for gmm.
 	Noise  []float64 `json:"noise,omitempty"`
 	Sample []float64 `json:"sample,omitempty"`
+
+	// Flow models (RunModel) only: the schedule's shift, the seed's
+	// condition (the demo model's caption), the RMS latent error per part
+	// ("video", "audio") and, with decoding, the RMS error of each decoded
+	// signal ("video_rms": pixels in [-1, 1], 8-bit frames as written;
+	// "audio_rms": samples in [-1, 1]).
+	Shift        float64            `json:"shift,omitempty"`
+	Caption      string             `json:"caption,omitempty"`
+	PartRMSError map[string]float64 `json:"part_rms_error,omitempty"`
+	Decoded      map[string]float64 `json:"decoded,omitempty"`
 }
 
 // RefCheck reports how well the reference solutions converged: the largest

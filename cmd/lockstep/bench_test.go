@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -97,15 +98,90 @@ func TestBenchSchedulersEndToEnd(t *testing.T) {
 	}
 }
 
-// TestBenchSchedulersDemoNotYet checks the honest error for models that do
-// not exist yet.
-func TestBenchSchedulersDemoNotYet(t *testing.T) {
-	for _, m := range []string{"demo", "model.safetensors"} {
-		_, c := parseCLI(t, "bench", "schedulers", "--model", m)
-		err := c.Bench.Schedulers.run(&bytes.Buffer{})
-		if err == nil || !strings.Contains(err.Error(), "not available yet: needs the demo model (issue 3/4)") {
-			t.Errorf("--model %s: error %v", m, err)
+// TestBenchSchedulersDemoMissing checks the errors for a demo model that
+// is not there: the embedded checkpoint (not built yet) and a missing file.
+func TestBenchSchedulersDemoMissing(t *testing.T) {
+	_, c := parseCLI(t, "bench", "schedulers", "--model", "demo")
+	err := c.Bench.Schedulers.run(&bytes.Buffer{})
+	if !errors.Is(err, errNoEmbedded) {
+		t.Errorf("--model demo: error %v, want %v", err, errNoEmbedded)
+	}
+	_, c = parseCLI(t, "bench", "schedulers", "--model", filepath.Join(t.TempDir(), "none.safetensors"))
+	if err := c.Bench.Schedulers.run(&bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "no such file") {
+		t.Errorf("missing file: error %v", err)
+	}
+}
+
+// TestBenchSchedulersDemoFile runs the flow benchmark on the tiny
+// checkpoint: records with per-modality and decoded errors, the tables,
+// the estimate and the plot.
+func TestBenchSchedulersDemoFile(t *testing.T) {
+	dir := t.TempDir()
+	js, md, pl := filepath.Join(dir, "r.jsonl"), filepath.Join(dir, "t.md"), filepath.Join(dir, "p.png")
+	_, c := parseCLI(t, "bench", "schedulers", "--model", tinyCheckpoint(t), "--solvers", "euler,heun,ref-heun",
+		"--nfe", "4,8,16", "--seeds", "2", "--size", "32x32", "--frames", "5", "--ref-steps", "8", "--check-ref",
+		"--caption", "two small red balls bounce on a grey floor", "--caption", "a large blue ball falls in a dark room",
+		"--threads", "1", "--json", js, "--md", md, "--plot", pl)
+	var out, errOut bytes.Buffer
+	c.Bench.Schedulers.stderr = &errOut
+	if err := c.Bench.Schedulers.run(&out); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("stderr:\n%s\nstdout:\n%s", errOut.String(), out.String())
+	if !strings.Contains(errOut.String(), "seeds 2: 162 model evaluations in the runs + 48 in the references") {
+		t.Errorf("no estimate in stderr:\n%s", errOut.String())
+	}
+	data, err := os.ReadFile(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) != 3*3*2 {
+		t.Fatalf("%d records, want 18", len(lines))
+	}
+	for i, l := range lines {
+		var r schedbench.Record
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatalf("record %d: %v", i, err)
 		}
+		if r.Model != "tiny.safetensors" || len(r.PartRMSError) != 2 || len(r.Decoded) != 2 || r.Caption == "" || r.Shift != 3 {
+			t.Errorf("record %d: %s", i, l)
+		}
+		if zero := r.Solver == "ref-heun" && r.NFE == 16; zero != (r.RMSError == 0) {
+			t.Errorf("record %d: %s at %d NFE, error %g", i, r.Solver, r.NFE, r.RMSError)
+		}
+	}
+	tab, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| heun | normal |", "decoded video PSNR", "audio latent RMS", "--caption \"a large blue ball falls in a dark room\""} {
+		if !strings.Contains(string(tab), want) || !strings.Contains(out.String()+string(tab), want) {
+			t.Errorf("table lacks %q:\n%s", want, tab)
+		}
+	}
+	if !strings.Contains(out.String(), "largest RMS difference to a 4-step reference") {
+		t.Errorf("no reference check in the output")
+	}
+	pf, err := os.Open(pl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pf.Close()
+	if _, err := png.Decode(pf); err != nil {
+		t.Fatalf("plot is not a PNG: %v", err)
+	}
+}
+
+// TestBenchSchedulersGMMFlow runs the flow harness on gmm-flow.
+func TestBenchSchedulersGMMFlow(t *testing.T) {
+	_, c := parseCLI(t, "bench", "schedulers", "--model", "gmm-flow", "--solvers", "euler,unipc2", "--nfe", "6,20", "--seeds", "3")
+	var out bytes.Buffer
+	if err := c.Bench.Schedulers.run(&out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "| unipc2 | normal |") || strings.Contains(out.String(), "PSNR") {
+		t.Errorf("output:\n%s", out.String())
 	}
 }
 
@@ -114,6 +190,9 @@ func TestBenchHelpListsNames(t *testing.T) {
 	f, ok := reflect.TypeOf(benchSchedulersCmd{}).FieldByName("Solvers")
 	if !ok || !strings.Contains(f.Tag.Get("help"), strings.Join(schedbench.SolverNames(), ", ")+")") {
 		t.Errorf("--solvers help %q does not list %v", f.Tag.Get("help"), schedbench.SolverNames())
+	}
+	if !strings.Contains(f.Tag.Get("help"), strings.Join(schedbench.DefaultFlowSolvers(), ", ")+";") {
+		t.Errorf("--solvers help %q does not list %v", f.Tag.Get("help"), schedbench.DefaultFlowSolvers())
 	}
 	f, ok = reflect.TypeOf(benchSchedulersCmd{}).FieldByName("Schedules")
 	if !ok || !strings.Contains(f.Tag.Get("help"), strings.Join(schedbench.ScheduleNames(), ", ")+")") {

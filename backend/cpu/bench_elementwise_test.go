@@ -90,10 +90,10 @@ func snakeRow64(dst, x []float32, a, inv float32) {
 
 // BenchmarkActivations times, on one thread and 64K values (N(0, 3²),
 // the inputs of a DiT MLP or VAE activation), the former float64 path
-// ("old"), the Go float32 kernel ("go32") and the AVX-512 kernel where
-// available, interleaved in every iteration so that a busy machine slows
-// them alike. It reports each one's Melem/s and the speed-ups over old,
-// from the fastest call of each (see minTime).
+// ("old") and every set of float32 kernels this CPU runs (go32, then
+// avx512 and avx2 where available), interleaved in every iteration so that
+// a busy machine slows them alike. It reports each one's Melem/s and
+// speed-up over old, from the fastest call of each (see minTime).
 func BenchmarkActivations(b *testing.B) {
 	rng := rand.New(rand.NewPCG(73, 74))
 	src := make([]float32, 1<<16)
@@ -102,35 +102,40 @@ func BenchmarkActivations(b *testing.B) {
 	}
 	dst := make([]float32, len(src))
 	const a, inv = 0.8, 1 / (0.8 + 1e-9)
-	unary := func(op backend.UnaryOp, f func(dst, src []float32)) func() {
-		return func() { f(dst, src) }
-	}
 	cases := []struct {
-		name            string
-		old, go32, simd func()
+		name string
+		old  func()
+		cur  func(s actSet) func()
 	}{
-		{"exp", func() { act64(backend.Exp, dst, src) }, unary(backend.Exp, expBlock32), unary(backend.Exp, expAVX512)},
-		{"sigmoid", func() { act64(backend.Sigmoid, dst, src) }, unary(backend.Sigmoid, sigmoidBlock32), unary(backend.Sigmoid, sigmoidAVX512)},
-		{"silu", func() { act64(backend.SiLU, dst, src) }, unary(backend.SiLU, siluBlock32), unary(backend.SiLU, siluAVX512)},
-		{"gelu_tanh", func() { act64(backend.GELUTanh, dst, src) }, unary(backend.GELUTanh, geluTanhBlock32), unary(backend.GELUTanh, geluTanhAVX512)},
-		{"snake", func() { snakeRow64(dst, src, a, inv) }, func() { snakeRow32(dst, src, a, inv) }, func() { snakeF32(dst, src, a, inv) }},
+		{"exp", func() { act64(backend.Exp, dst, src) }, func(s actSet) func() { return func() { s.exp(dst, src) } }},
+		{"sigmoid", func() { act64(backend.Sigmoid, dst, src) }, func(s actSet) func() { return func() { s.sigmoid(dst, src) } }},
+		{"silu", func() { act64(backend.SiLU, dst, src) }, func(s actSet) func() { return func() { s.silu(dst, src) } }},
+		{"gelu_tanh", func() { act64(backend.GELUTanh, dst, src) }, func(s actSet) func() { return func() { s.geluTanh(dst, src) } }},
+		{"snake", func() { snakeRow64(dst, src, a, inv) }, func(s actSet) func() { return func() { snakeWith(s, dst, src, a, inv) } }},
 	}
+	sets := actSets()
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			var tOld, tGo, tSIMD minTime
+			var tOld minTime
+			times := make([]minTime, len(sets))
+			fns := make([]func(), len(sets))
+			for i, s := range sets {
+				fns[i] = c.cur(s)
+			}
 			for b.Loop() {
 				tOld.time(c.old)
-				tGo.time(c.go32)
-				if actVector {
-					tSIMD.time(c.simd)
+				for i, f := range fns {
+					times[i].time(f)
 				}
 			}
 			b.ReportMetric(tOld.melem(len(src)), "old_Melem/s")
-			b.ReportMetric(tGo.melem(len(src)), "go32_Melem/s")
-			b.ReportMetric(tOld.over(tGo), "go32_speedup")
-			if actVector {
-				b.ReportMetric(tSIMD.melem(len(src)), "avx512_Melem/s")
-				b.ReportMetric(tOld.over(tSIMD), "avx512_speedup")
+			for i, s := range sets {
+				name := s.name
+				if name == "go" {
+					name = "go32"
+				}
+				b.ReportMetric(times[i].melem(len(src)), name+"_Melem/s")
+				b.ReportMetric(tOld.over(times[i]), name+"_speedup")
 			}
 		})
 	}

@@ -5,14 +5,15 @@ import "math"
 // Float32 kernels of the activations the models spend time in: e^x,
 // sigmoid, SiLU and GELU (tanh form) of Unary, and the sin² of Snake. Each
 // has a portable Go version (the functions of this file, used with the
-// noasm tag and on CPUs without AVX-512) and an AVX-512 version
-// (kernel_act_avx512_amd64.s) that follows the same method 16 lanes at a
-// time with fused multiply-adds; both stay within about 2 ulp of the exact
+// noasm tag and on CPUs without AVX2) and AVX-512 and AVX2+FMA versions
+// (kernel_act_avx512_amd64.s, kernel_act_avx2_amd64.s) that follow the
+// same method 16 or 8 lanes at a time with fused multiply-adds and give
+// the same bits as each other; all stay within a few ulp of the exact
 // result (kernel_act_test.go measures them against float64 math). The
-// dispatching wrappers (expF32 etc., kernel_act_dispatch.go) hand whole
-// slices to one version, and the AVX-512 version handles the tail with a
-// lane mask, so an element's result never depends on how a slice was
-// split among goroutines.
+// entry points (expF32 etc., kernel_act_dispatch.go) hand whole slices to
+// one version, and the assembly handles the tail with a lane mask, so an
+// element's result never depends on how a slice was split among
+// goroutines.
 
 // Constants of the float32 exponential: n = round(x·log2e) by the
 // 1.5·2²³ trick, r = x - n·ln2 with ln2 split so that n·exp32Ln2Hi is

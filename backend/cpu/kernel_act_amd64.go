@@ -4,33 +4,50 @@ package cpu
 
 import "golang.org/x/sys/cpu"
 
-// actVector is true when the AVX-512 activation kernels can run.
-var actVector = cpu.X86.HasAVX512F
+// actAsmSets returns the assembly activation kernels this CPU can run,
+// fastest first: AVX-512, then AVX2 with FMA.
+func actAsmSets() []actSet {
+	var sets []actSet
+	if cpu.X86.HasAVX512F {
+		sets = append(sets, actSet{"avx512", expAVX512, sigmoidAVX512, siluAVX512, geluTanhAVX512, snakeAVX512})
+	}
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		sets = append(sets, actSet{"avx2", expAVX2, sigmoidAVX2, siluAVX2, geluTanhAVX2, snakeAVX2})
+	}
+	return sets
+}
 
-// expAVX512 is expBlock32 on AVX-512 for all len(dst) elements (src must
-// be at least as long).
-//
+// The assembly kernels compute all len(dst) elements (the tail under a
+// lane mask); src must be at least as long as dst. The snake kernels
+// report whether any element had |a·x[t]| > sin32Max (Inf and NaN
+// included), leaving those to snakeFixLarge.
+
 //go:noescape
 func expAVX512(dst, src []float32)
 
-// sigmoidAVX512 is sigmoidBlock32 on AVX-512.
-//
 //go:noescape
 func sigmoidAVX512(dst, src []float32)
 
-// siluAVX512 is siluBlock32 on AVX-512.
-//
 //go:noescape
 func siluAVX512(dst, src []float32)
 
-// geluTanhAVX512 is geluTanhBlock32 on AVX-512.
-//
 //go:noescape
 func geluTanhAVX512(dst, src []float32)
 
-// snakeAVX512 is snakeRow32 on AVX-512 for the elements with
-// |a·x[t]| <= sin32Max; it reports whether any element (Inf and NaN
-// included) was outside, leaving those to snakeFixLarge.
-//
 //go:noescape
 func snakeAVX512(dst, x []float32, a, inv float32) (large bool)
+
+//go:noescape
+func expAVX2(dst, src []float32)
+
+//go:noescape
+func sigmoidAVX2(dst, src []float32)
+
+//go:noescape
+func siluAVX2(dst, src []float32)
+
+//go:noescape
+func geluTanhAVX2(dst, src []float32)
+
+//go:noescape
+func snakeAVX2(dst, x []float32, a, inv float32) (large bool)

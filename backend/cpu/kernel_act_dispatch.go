@@ -2,56 +2,51 @@ package cpu
 
 import "math"
 
-// The activation entry points: each hands the whole slice to the AVX-512
-// kernel when the CPU has it and to the Go kernel otherwise, so every
-// element of a call is computed the same way wherever the slice starts or
-// ends.
+// actSet is one implementation of the activation kernels of kernel_act.go.
+// snake reports whether some element needs snakeFixLarge.
+type actSet struct {
+	name                         string
+	exp, sigmoid, silu, geluTanh func(dst, src []float32)
+	snake                        func(dst, x []float32, a, inv float32) (large bool)
+}
+
+// actGo is the portable Go set.
+var actGo = actSet{"go", expBlock32, sigmoidBlock32, siluBlock32, geluTanhBlock32,
+	func(dst, x []float32, a, inv float32) bool { snakeRow32(dst, x, a, inv); return false }}
+
+// act is the set the entry points use: the fastest this CPU runs. Every
+// element of every call goes through it, so a result never depends on
+// where parallelFor cut the slice.
+var act = func() actSet {
+	if sets := actAsmSets(); len(sets) > 0 {
+		return sets[0]
+	}
+	return actGo
+}()
+
+// actSets returns every set this CPU runs (for tests and benchmarks).
+func actSets() []actSet { return append([]actSet{actGo}, actAsmSets()...) }
 
 // expF32 computes dst[i] = e^src[i] (see expBlock32).
-func expF32(dst, src []float32) {
-	if actVector {
-		expAVX512(dst, src[:len(dst)])
-		return
-	}
-	expBlock32(dst, src)
-}
+func expF32(dst, src []float32) { act.exp(dst, src[:len(dst)]) }
 
 // sigmoidF32 computes dst[i] = σ(src[i]) (see sigmoidBlock32).
-func sigmoidF32(dst, src []float32) {
-	if actVector {
-		sigmoidAVX512(dst, src[:len(dst)])
-		return
-	}
-	sigmoidBlock32(dst, src)
-}
+func sigmoidF32(dst, src []float32) { act.sigmoid(dst, src[:len(dst)]) }
 
 // siluF32 computes dst[i] = src[i]·σ(src[i]) (see siluBlock32).
-func siluF32(dst, src []float32) {
-	if actVector {
-		siluAVX512(dst, src[:len(dst)])
-		return
-	}
-	siluBlock32(dst, src)
-}
+func siluF32(dst, src []float32) { act.silu(dst, src[:len(dst)]) }
 
 // geluTanhF32 computes GELU(approximate="tanh") (see geluTanhBlock32).
-func geluTanhF32(dst, src []float32) {
-	if actVector {
-		geluTanhAVX512(dst, src[:len(dst)])
-		return
-	}
-	geluTanhBlock32(dst, src)
-}
+func geluTanhF32(dst, src []float32) { act.geluTanh(dst, src[:len(dst)]) }
 
 // snakeF32 computes dst[t] = x[t] + sin(a·x[t])²·inv (see snakeRow32).
-func snakeF32(dst, x []float32, a, inv float32) {
-	if actVector {
-		if snakeAVX512(dst, x[:len(dst)], a, inv) {
-			snakeFixLarge(dst, x, a, inv)
-		}
-		return
+func snakeF32(dst, x []float32, a, inv float32) { snakeWith(act, dst, x, a, inv) }
+
+// snakeWith runs s's snake kernel and the fix-up it asks for.
+func snakeWith(s actSet, dst, x []float32, a, inv float32) {
+	if s.snake(dst, x[:len(dst)], a, inv) {
+		snakeFixLarge(dst, x, a, inv)
 	}
-	snakeRow32(dst, x, a, inv)
 }
 
 // snakeFixLarge recomputes, as snakeRow32 does, the elements whose sine

@@ -7,24 +7,6 @@ import (
 	"testing"
 )
 
-// actImpl is one implementation of the float32 activation kernels.
-type actImpl struct {
-	name                         string
-	exp, sigmoid, silu, geluTanh func(dst, src []float32)
-	snake                        func(dst, x []float32, a, inv float32)
-}
-
-// actImpls returns the Go kernels and, where the CPU and build have them,
-// the AVX-512 ones (through the dispatchers, so the large-argument fix-up
-// of Snake is included).
-func actImpls() []actImpl {
-	impls := []actImpl{{"go", expBlock32, sigmoidBlock32, siluBlock32, geluTanhBlock32, snakeRow32}}
-	if actVector {
-		impls = append(impls, actImpl{"avx512", expAVX512, sigmoidAVX512, siluAVX512, geluTanhAVX512, snakeF32})
-	}
-	return impls
-}
-
 // actSweep returns a dense set of float32 inputs: every 2039th bit
 // pattern (all magnitudes of both signs, subnormals included), a fine grid
 // over [-24, 24], the specials (±0, ±Inf, NaN, the extreme finite and
@@ -114,24 +96,24 @@ func TestActivationKernels(t *testing.T) {
 	type fn struct {
 		name           string
 		tolAbs, tolRel float64
-		pick           func(actImpl) func(dst, src []float32)
+		pick           func(actSet) func(dst, src []float32)
 		ref            func(x float64) float64
 	}
 	fns := []fn{
-		{"exp", 1e-7, 1e-6, func(m actImpl) func(dst, src []float32) { return m.exp }, math.Exp},
-		{"sigmoid", 1e-7, 1e-6, func(m actImpl) func(dst, src []float32) { return m.sigmoid },
+		{"exp", 1e-7, 1e-6, func(m actSet) func(dst, src []float32) { return m.exp }, math.Exp},
+		{"sigmoid", 1e-7, 1e-6, func(m actSet) func(dst, src []float32) { return m.sigmoid },
 			func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }},
-		{"silu", 1e-7, 1e-6, func(m actImpl) func(dst, src []float32) { return m.silu },
+		{"silu", 1e-7, 1e-6, func(m actSet) func(dst, src []float32) { return m.silu },
 			func(x float64) float64 { return x / (1 + math.Exp(-x)) }},
 		// x/2·(1+tanh(y)) = x/(1+e^(-2y)), which float64 evaluates without
 		// cancellation; -Inf gives -Inf/Inf = NaN as in the tanh form.
-		{"gelu_tanh", 1e-6, 1e-6, func(m actImpl) func(dst, src []float32) { return m.geluTanh },
+		{"gelu_tanh", 1e-6, 1e-6, func(m actSet) func(dst, src []float32) { return m.geluTanh },
 			func(x float64) float64 {
 				y := math.Sqrt(2/math.Pi) * (x + 0.044715*x*x*x)
 				return x / (1 + math.Exp(-2*y))
 			}},
 	}
-	for _, m := range actImpls() {
+	for _, m := range actSets() {
 		for _, f := range fns {
 			f.pick(m)(got, xs)
 			var e actErr
@@ -152,10 +134,10 @@ func TestActivationKernels(t *testing.T) {
 func TestSnakeKernels(t *testing.T) {
 	xs := actSweep()
 	got := make([]float32, len(xs))
-	for _, m := range actImpls() {
+	for _, m := range actSets() {
 		for _, alpha := range []float32{0.05, 1, 3.7, -2.5} {
 			inv := 1 / (alpha + 1e-9)
-			m.snake(got, xs, alpha, inv)
+			snakeWith(m, got, xs, alpha, inv)
 			var e actErr
 			for i, x := range xs {
 				s := math.Sin(float64(alpha * x))
@@ -190,7 +172,7 @@ func TestSinSq32(t *testing.T) {
 // TestActivationSplit checks that a kernel's result for an element does
 // not depend on where its slice starts or ends (as parallelFor may cut
 // it): the dispatched kernels over pieces of random lengths must give the
-// same bits as over the whole slice.
+// same bits as over the whole slice, for every set of kernels.
 func TestActivationSplit(t *testing.T) {
 	rng := rand.New(rand.NewPCG(91, 92))
 	n := 1000
@@ -199,22 +181,57 @@ func TestActivationSplit(t *testing.T) {
 		src[i] = float32(rng.NormFloat64() * 6)
 	}
 	src[17] = 1e6 // Snake's large-argument path
-	kernels := map[string]func(dst, src []float32){
-		"exp": expF32, "sigmoid": sigmoidF32, "silu": siluF32, "gelu_tanh": geluTanhF32,
-		"snake": func(dst, src []float32) { snakeF32(dst, src, 1.3, 1/(1.3+1e-9)) },
-	}
-	for name, k := range kernels {
-		whole, parts := make([]float32, n), make([]float32, n)
-		k(whole, src)
-		for lo := 0; lo < n; {
-			hi := min(n, lo+1+rng.IntN(40))
-			k(parts[lo:hi], src[lo:hi])
-			lo = hi
+	for _, m := range actSets() {
+		kernels := map[string]func(dst, src []float32){
+			"exp": m.exp, "sigmoid": m.sigmoid, "silu": m.silu, "gelu_tanh": m.geluTanh,
+			"snake": func(dst, src []float32) { snakeWith(m, dst, src, 1.3, 1/(1.3+1e-9)) },
 		}
-		for i := range whole {
-			if math.Float32bits(whole[i]) != math.Float32bits(parts[i]) {
-				t.Errorf("%s: element %d (x=%g) is %g whole and %g in pieces", name, i, src[i], whole[i], parts[i])
-				break
+		for name, k := range kernels {
+			whole, parts := make([]float32, n), make([]float32, n)
+			k(whole, src)
+			for lo := 0; lo < n; {
+				hi := min(n, lo+1+rng.IntN(40))
+				k(parts[lo:hi], src[lo:hi])
+				lo = hi
+			}
+			for i := range whole {
+				if math.Float32bits(whole[i]) != math.Float32bits(parts[i]) {
+					t.Errorf("%s %s: element %d (x=%g) is %g whole and %g in pieces", m.name, name, i, src[i], whole[i], parts[i])
+					break
+				}
+			}
+		}
+	}
+}
+
+// TestActivationAsmSetsAgree checks that the AVX2 and AVX-512 kernels,
+// which follow the same FMA sequence, give the same bits on actSweep (so a
+// model's output does not depend on which of the two the CPU has).
+func TestActivationAsmSetsAgree(t *testing.T) {
+	sets := actAsmSets()
+	if len(sets) < 2 {
+		t.Skip("fewer than two assembly kernel sets on this CPU/build")
+	}
+	xs := actSweep()
+	ref, got := make([]float32, len(xs)), make([]float32, len(xs))
+	pick := map[string]func(actSet) func(dst, src []float32){
+		"exp":       func(s actSet) func(dst, src []float32) { return s.exp },
+		"sigmoid":   func(s actSet) func(dst, src []float32) { return s.sigmoid },
+		"silu":      func(s actSet) func(dst, src []float32) { return s.silu },
+		"gelu_tanh": func(s actSet) func(dst, src []float32) { return s.geluTanh },
+		"snake": func(s actSet) func(dst, src []float32) {
+			return func(dst, src []float32) { snakeWith(s, dst, src, 0.7, 1/(0.7+1e-9)) }
+		},
+	}
+	for name, p := range pick {
+		p(sets[0])(ref, xs)
+		for _, s := range sets[1:] {
+			p(s)(got, xs)
+			for i := range ref {
+				if math.Float32bits(ref[i]) != math.Float32bits(got[i]) && !(ref[i] != ref[i] && got[i] != got[i]) {
+					t.Errorf("%s: %s gives %g and %s %g at x=%g", name, sets[0].name, ref[i], s.name, got[i], xs[i])
+					break
+				}
 			}
 		}
 	}

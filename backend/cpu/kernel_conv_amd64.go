@@ -8,17 +8,17 @@ import "golang.org/x/sys/cpu"
 // (kernel_conv_avx512_amd64.s); convKernelGo is its reference loop.
 //
 //go:noescape
-func convKernelAVX512(kc int, a, b *float32, offs *int, c *float32, ldc int, add bool)
+func convKernelAVX512(kc int, a *float32, lda int, b *float32, offs *int, c *float32, ldc int, add bool)
 
 // convTileAVX512 checks the operands of one tile and runs the assembly
 // kernel on them.
-func convTileAVX512(kc int, a, b []float32, st convSteps, c []float32, ldc int, add bool) {
+func convTileAVX512(kc int, a []float32, lda int, b []float32, st convSteps, c []float32, ldc int, add bool) {
 	if kc == 0 {
-		convKernelGo(0, a, b, st, c, ldc, add)
+		convKernelGo(0, a, lda, b, st, c, ldc, add)
 		return
 	}
-	checkConvTile(kc, a, b, st, c, ldc)
-	convKernelAVX512(kc, &a[0], &b[0], &st.offs[0], &c[0], ldc, add)
+	checkConvTile(kc, a, lda, b, st, c, ldc)
+	convKernelAVX512(kc, &a[0], lda, &b[0], &st.offs[0], &c[0], ldc, add)
 }
 
 func init() {

@@ -2,19 +2,22 @@
 
 #include "textflag.h"
 
-// func convKernelAVX512(kc int, a, b *float32, offs *int, c *float32, ldc int, add bool)
+// func convKernelAVX512(kc int, a *float32, lda int, b *float32, offs *int, c *float32, ldc int, add bool)
 //
 // 4×96 tile of an implicit-GEMM convolution: step p reads 96 floats of B at
-// b + offs[p] and 4 floats of A at a + 4p (see convKernelGo for the
+// b + offs[p] and A(i, p) at a + i*lda + p (see convKernelGo for the
 // reference loop). Accumulators Z0-Z23 (row i, vector v in Z(6i+v)), B
 // vectors Z24-Z29, broadcasts of A in Z30/Z31.
-TEXT ·convKernelAVX512(SB), NOSPLIT, $0-49
+TEXT ·convKernelAVX512(SB), NOSPLIT, $0-57
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DX
-	MOVQ offs+24(FP), R8
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), R9
+	MOVQ lda+16(FP), R12
+	SHLQ $2, R12
+	LEAQ (R12)(R12*2), R13
+	MOVQ b+24(FP), DX
+	MOVQ offs+32(FP), R8
+	MOVQ c+40(FP), DI
+	MOVQ ldc+48(FP), R9
 	SHLQ $2, R9
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
@@ -51,40 +54,40 @@ loop:
 	VMOVUPS 192(R11), Z27
 	VMOVUPS 256(R11), Z28
 	VMOVUPS 320(R11), Z29
-	VBROADCASTSS 0(SI), Z30
+	VBROADCASTSS (SI), Z30
 	VFMADD231PS Z30, Z24, Z0
 	VFMADD231PS Z30, Z25, Z1
 	VFMADD231PS Z30, Z26, Z2
 	VFMADD231PS Z30, Z27, Z3
 	VFMADD231PS Z30, Z28, Z4
 	VFMADD231PS Z30, Z29, Z5
-	VBROADCASTSS 4(SI), Z31
+	VBROADCASTSS (SI)(R12*1), Z31
 	VFMADD231PS Z31, Z24, Z6
 	VFMADD231PS Z31, Z25, Z7
 	VFMADD231PS Z31, Z26, Z8
 	VFMADD231PS Z31, Z27, Z9
 	VFMADD231PS Z31, Z28, Z10
 	VFMADD231PS Z31, Z29, Z11
-	VBROADCASTSS 8(SI), Z30
+	VBROADCASTSS (SI)(R12*2), Z30
 	VFMADD231PS Z30, Z24, Z12
 	VFMADD231PS Z30, Z25, Z13
 	VFMADD231PS Z30, Z26, Z14
 	VFMADD231PS Z30, Z27, Z15
 	VFMADD231PS Z30, Z28, Z16
 	VFMADD231PS Z30, Z29, Z17
-	VBROADCASTSS 12(SI), Z31
+	VBROADCASTSS (SI)(R13*1), Z31
 	VFMADD231PS Z31, Z24, Z18
 	VFMADD231PS Z31, Z25, Z19
 	VFMADD231PS Z31, Z26, Z20
 	VFMADD231PS Z31, Z27, Z21
 	VFMADD231PS Z31, Z28, Z22
 	VFMADD231PS Z31, Z29, Z23
-	ADDQ $16, SI
+	ADDQ $4, SI
 	ADDQ $8, R8
 	DECQ CX
 	JNZ loop
 store:
-	MOVBLZX add+48(FP), AX
+	MOVBLZX add+56(FP), AX
 	TESTQ AX, AX
 	JZ write
 	MOVQ DI, R10

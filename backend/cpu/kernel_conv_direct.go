@@ -11,7 +11,7 @@ const (
 
 // convTileFunc computes one convMR×convNR tile of a direct convolution
 // (see convKernelGo for the reference loop).
-type convTileFunc func(kc int, a, b []float32, st convSteps, c []float32, ldc int, add bool)
+type convTileFunc func(kc int, a []float32, lda int, b []float32, st convSteps, c []float32, ldc int, add bool)
 
 // convSteps are the input offsets of a direct convolution's steps (one per
 // weight column), with an upper bound of all of them, so that a tile's
@@ -42,15 +42,16 @@ func (s convSteps) from(p int) convSteps { return convSteps{offs: s.offs[p:], hi
 var convTile convTileFunc
 
 // convKernelGo is the reference loop of the direct convolution's tile
-// kernel: a holds kc steps of convMR weights (a[p·convMR+i] is output
-// channel i's weight for step p), step p reads convNR consecutive input
-// values at b[offs[p]:], and the tile is written to c with row stride ldc:
+// kernel: a holds convMR rows of weights with row stride lda (a[i·lda+p]
+// is output channel i's weight for step p), step p reads convNR
+// consecutive input values at b[offs[p]:], and the tile is written to c
+// with row stride ldc:
 //
 //	for i := range convMR {
 //		for j := range convNR {
 //			var s float32
 //			for p := range kc {
-//				s += a[p*convMR+i] * b[offs[p]+j] // fused multiply-add in assembly
+//				s += a[i*lda+p] * b[offs[p]+j] // fused multiply-add in assembly
 //			}
 //			if add {
 //				s = c[i*ldc+j] + s
@@ -58,13 +59,14 @@ var convTile convTileFunc
 //			c[i*ldc+j] = s
 //		}
 //	}
-func convKernelGo(kc int, a, b []float32, st convSteps, c []float32, ldc int, add bool) {
-	checkConvTile(kc, a, b, st, c, ldc)
+func convKernelGo(kc int, a []float32, lda int, b []float32, st convSteps, c []float32, ldc int, add bool) {
+	checkConvTile(kc, a, lda, b, st, c, ldc)
 	offs := st.offs
 	var acc [convMR * convNR]float32
 	for p := range kc {
 		src := b[offs[p]:][:convNR]
-		for i, av := range a[p*convMR : (p+1)*convMR] {
+		for i := range convMR {
+			av := a[i*lda+p]
 			row := acc[i*convNR : (i+1)*convNR]
 			for j, bv := range src {
 				row[j] += av * bv
@@ -84,10 +86,10 @@ func convKernelGo(kc int, a, b []float32, st convSteps, c []float32, ldc int, ad
 
 // checkConvTile panics unless the operands cover everything a tile kernel
 // touches, so that the assembly never reads or writes outside them.
-func checkConvTile(kc int, a, b []float32, st convSteps, c []float32, ldc int) {
-	if kc < 0 || len(a) < kc*convMR || len(st.offs) < kc || st.hi+convNR > len(b) ||
+func checkConvTile(kc int, a []float32, lda int, b []float32, st convSteps, c []float32, ldc int) {
+	if kc < 0 || lda < kc || len(a) < (convMR-1)*lda+kc || len(st.offs) < kc || st.hi+convNR > len(b) ||
 		ldc < convNR || len(c) < (convMR-1)*ldc+convNR {
-		panic(fmt.Sprintf("cpu: conv tile operands too short (kc %d, a %d, steps %d reaching %d, b %d, c %d, ldc %d)",
-			kc, len(a), len(st.offs), st.hi+convNR, len(b), len(c), ldc))
+		panic(fmt.Sprintf("cpu: conv tile operands too short (kc %d, a %d with stride %d, steps %d reaching %d, b %d, c %d, ldc %d)",
+			kc, len(a), lda, len(st.offs), st.hi+convNR, len(b), len(c), ldc))
 	}
 }

@@ -153,12 +153,11 @@ func (c *Context) Conv(x, w, bias backend.Tensor, p backend.ConvParams) backend.
 	if out.Len() == 0 {
 		return out
 	}
+	wd := c.f32("Conv", w)
 	if d := newConvDirect(g); d != nil {
-		// Half-precision weights are widened while packing.
-		c.convDirectRun(d, out.data, xd, tensorOf("Conv", w), bd)
+		c.convDirectRun(d, out.data, xd, wd, bd)
 		return out
 	}
-	wd := c.f32("Conv", w)
 
 	cinG, coutG, npos := g.cinG(), g.coutG(), g.outVol()
 	if cinG == 1 {

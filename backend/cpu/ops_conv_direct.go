@@ -1,10 +1,6 @@
 package cpu
 
-import (
-	"sync/atomic"
-
-	"github.com/lockstep-av/lockstep/backend"
-)
+import "sync/atomic"
 
 // convDirectKC is the k block of the direct convolution: steps per tile
 // kernel call. It depends on the shape only, which fixes every output
@@ -131,44 +127,26 @@ func padValue(in []float32, i int) float32 {
 	return in[i]
 }
 
-// packWeights writes the weights w [Cout, cinG·kvol] (float32, or f16/bf16
-// widened here, row by row through row, which holds cinG·kvol floats) into
-// dst in the order the tile kernel reads them: per group, per k block of
-// convDirectKC steps, per convMR-row panel, step-major:
-//
-//	dst[grp·rows·k + pc·rows + r·kc + (p-pc)·convMR + i] = w[grp·coutG + r + i, p]
-//
-// for panels r = 0, convMR, ... and steps p of the block [pc, pc+kc), with
-// zero rows past coutG.
-func (d *convDirect) packWeights(dst []float32, w *Tensor, row []float32) {
-	d.packWeightRows(dst, w, row, 0, d.g.groups*d.rows)
-}
-
-// packWeightRows packs rows [lo, hi) of packWeights' numbering (grp·rows +
-// co) with row as scratch.
-func (d *convDirect) packWeightRows(dst []float32, w *Tensor, row []float32, lo, hi int) {
+// weightPanels returns, per group, the weight rows of each convMR-row
+// panel with their row stride: the group's rows of w [Cout, cinG·kvol] in
+// place, except a last panel of fewer than convMR rows, which is copied
+// with zero rows below into tail (groups·convMR·k floats).
+func (d *convDirect) weightPanels(w, tail []float32) func(grp, r int) []float32 {
 	g := d.g
 	coutG := g.coutG()
-	for gr := lo; gr < hi; gr++ {
-		grp, co := gr/d.rows, gr%d.rows
-		dg := dst[grp*d.rows*d.k : (grp+1)*d.rows*d.k]
-		src := row[:d.k]
-		switch o := (grp*coutG + co) * d.k; {
-		case co >= coutG:
-			clear(src)
-		case w.dtype == backend.F32:
-			src = w.data[o : o+d.k]
-		default:
-			widen(src, w.dtype, w.raw[2*o:2*(o+d.k)])
+	full := coutG / convMR * convMR
+	if full < coutG {
+		clear(tail)
+		for grp := range g.groups {
+			n := (coutG - full) * d.k
+			copy(tail[grp*convMR*d.k:][:n], w[(grp*coutG+full)*d.k:][:n])
 		}
-		r, i := co/convMR*convMR, co%convMR
-		for pc := 0; pc < d.k; pc += convDirectKC {
-			kc := min(convDirectKC, d.k-pc)
-			pan := dg[pc*d.rows+r*kc : pc*d.rows+(r+convMR)*kc]
-			for p, v := range src[pc : pc+kc] {
-				pan[p*convMR+i] = v
-			}
+	}
+	return func(grp, r int) []float32 {
+		if r >= full {
+			return tail[grp*convMR*d.k : (grp+1)*convMR*d.k]
 		}
+		return w[(grp*coutG+r)*d.k : (grp*coutG+r+convMR)*d.k]
 	}
 }
 
@@ -183,16 +161,15 @@ func (d *convDirect) packWeightRows(dst []float32, w *Tensor, row []float32, lo,
 //
 //	out[b, co, z, y, x] = bias[co] + Σ_ci Σ_(kd,kh,kw) w[co, ci, kd, kh, kw] ·
 //		xpad[b, grp·cinG + ci, z + kd·dd, y + kh·dh, x + kw·dw]
-func (c *Context) convDirectRun(d *convDirect, out, x []float32, w *Tensor, bias []float32) {
+func (c *Context) convDirectRun(d *convDirect, out, x, w, bias []float32) {
 	g := d.g
 	xp := c.alloc(d.padLen())
 	c.padInput(xp, x, d)
-	wp := c.alloc(g.groups * d.rows * d.k)
-	packers := min(c.b.threads, g.groups*d.rows/convMR)
-	rowBuf := c.alloc(packers * d.k)
-	c.forWorkers(g.groups*d.rows, packers, func(wk, lo, hi int) {
-		d.packWeightRows(wp, w, rowBuf[wk*d.k:(wk+1)*d.k], lo, hi)
-	})
+	var tail []float32
+	if g.coutG()%convMR != 0 {
+		tail = c.alloc(g.groups * convMR * d.k)
+	}
+	panel := d.weightPanels(w, tail)
 	st := d.steps()
 	coutG := g.coutG()
 	// Every tile starts from its group's bias (or zero) and the kernel
@@ -232,13 +209,11 @@ func (c *Context) convDirectRun(d *convDirect, out, x []float32, w *Tensor, bias
 			q0 := t * convNR
 			base := (b*g.cin+grp*g.cinG())*d.cs + z*d.hp*d.wp + q0
 			src := xp[base:]
-			wgrp := wp[grp*d.rows*d.k:]
 			copy(tmp, start[grp*d.rows*convNR:])
 			for pc := 0; pc < d.k; pc += convDirectKC {
 				kc := min(convDirectKC, d.k-pc)
-				blk := wgrp[pc*d.rows:]
 				for r := 0; r < d.rows; r += convMR {
-					convTile(kc, blk[r*kc:], src, st.from(pc), tmp[r*convNR:], convNR, true)
+					convTile(kc, panel(grp, r)[pc:], d.k, src, st.from(pc), tmp[r*convNR:], convNR, true)
 				}
 			}
 			// Scatter the tile's real outputs (columns x < ow of each row).

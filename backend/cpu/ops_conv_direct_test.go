@@ -83,7 +83,8 @@ func TestConvTileKernel(t *testing.T) {
 	for kname, kern := range convTileKernels() {
 		for _, kc := range []int{0, 1, 7, 64} {
 			for _, add := range []bool{false, true} {
-				a := spRand(rng, kc*convMR)
+				lda := kc + 3
+				a := spRand(rng, (convMR-1)*lda+kc)
 				b := spRand(rng, 1000)
 				offs := make([]int, kc)
 				for p := range offs {
@@ -98,7 +99,7 @@ func TestConvTileKernel(t *testing.T) {
 					for j := range convNR {
 						var s float64
 						for p := range kc {
-							s += float64(a[p*convMR+i]) * float64(b[offs[p]+j])
+							s += float64(a[i*lda+p]) * float64(b[offs[p]+j])
 						}
 						if add {
 							s += float64(c[i*ldc+j])
@@ -106,7 +107,7 @@ func TestConvTileKernel(t *testing.T) {
 						want[i*ldc+j] = s
 					}
 				}
-				kern(kc, a, b, newConvSteps(offs), c, ldc, add)
+				kern(kc, a, lda, b, newConvSteps(offs), c, ldc, add)
 				spCheck(t, fmt.Sprintf("%s kc=%d add=%v", kname, kc, add), c, want, 1e-5, 1e-5)
 			}
 		}

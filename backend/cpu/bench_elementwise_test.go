@@ -160,45 +160,59 @@ func (m minTime) melem(n int) float64 { return float64(n) / m.best.Seconds() / 1
 // over is the speed-up of o over m (m's best time / o's).
 func (m minTime) over(o minTime) float64 { return m.best.Seconds() / o.best.Seconds() }
 
-// BenchmarkBinaryKernel times binaryKernel (the AVX-512 loops where
-// available) against the plain Go loop ("old") on 64K values in cache,
-// interleaved in every iteration, reporting both Melem/s and the speed-up
-// from the fastest call of each.
+// BenchmarkBinaryKernel times the assembly loops of binaryKernel (each set
+// this CPU runs: avx512, avx2) against the plain Go loop ("old") on 64K
+// values in cache, interleaved in every iteration, reporting Melem/s and
+// the speed-up from the fastest call of each.
 func BenchmarkBinaryKernel(b *testing.B) {
 	rng := rand.New(rand.NewPCG(75, 76))
 	x, y := coreRand(rng, 1<<16, 4), coreRand(rng, 1<<16, 4)
 	dst := make([]float32, len(x))
 	cases := []struct {
-		name     string
-		old, cur func()
+		name string
+		op   backend.BinaryOp
+		mode int // 0 vector·vector, 1 vector·scalar
+		old  func()
 	}{
-		{"add_vv", func() {
+		{"add_vv", backend.Add, 0, func() {
 			for i := range dst {
 				dst[i] = x[i] + y[i]
 			}
-		}, func() { binaryKernel(backend.Add, dst, x, 1, y, 1) }},
-		{"mul_vv", func() {
+		}},
+		{"mul_vv", backend.Mul, 0, func() {
 			for i := range dst {
 				dst[i] = x[i] * y[i]
 			}
-		}, func() { binaryKernel(backend.Mul, dst, x, 1, y, 1) }},
-		{"sub_vs", func() {
+		}},
+		{"sub_vs", backend.Sub, 1, func() {
 			s := y[0]
 			for i := range dst {
 				dst[i] = x[i] - s
 			}
-		}, func() { binaryKernel(backend.Sub, dst, x, 1, y, 0) }},
+		}},
 	}
+	sets := binaryVecSets()
+	sets = sets[:len(sets)-1] // the last is nil (the Go loops)
+	names := []string{"avx512", "avx2"}[2-len(sets):] // every AVX-512 CPU has AVX2
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			var tOld, tCur minTime
+			var tOld minTime
+			times := make([]minTime, len(sets))
 			for b.Loop() {
 				tOld.time(c.old)
-				tCur.time(c.cur)
+				for i, set := range sets {
+					f, yb := set[c.op][c.mode], y
+					if c.mode == 1 {
+						yb = y[:1]
+					}
+					times[i].time(func() { f(dst, x, yb) })
+				}
 			}
 			b.ReportMetric(tOld.melem(len(dst)), "old_Melem/s")
-			b.ReportMetric(tCur.melem(len(dst)), "new_Melem/s")
-			b.ReportMetric(tOld.over(tCur), "speedup")
+			for i := range sets {
+				b.ReportMetric(times[i].melem(len(dst)), names[i]+"_Melem/s")
+				b.ReportMetric(tOld.over(times[i]), names[i]+"_speedup")
+			}
 		})
 	}
 }

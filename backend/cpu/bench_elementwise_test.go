@@ -192,7 +192,7 @@ func BenchmarkBinaryKernel(b *testing.B) {
 		}},
 	}
 	sets := binaryVecSets()
-	sets = sets[:len(sets)-1] // the last is nil (the Go loops)
+	sets = sets[:len(sets)-1]                         // the last is nil (the Go loops)
 	names := []string{"avx512", "avx2"}[2-len(sets):] // every AVX-512 CPU has AVX2
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {

@@ -2,13 +2,14 @@
 
 #include "textflag.h"
 
-// func convKernelAVX512(kc int, a *float32, lda int, b *float32, offs *int, c *float32, ldc int, add bool)
+// func convKernelAVX512(kc int, a *float32, lda int, b *float32, offs *int, c *float32, ldc int, add bool, bias *float32)
 //
 // 4×96 tile of an implicit-GEMM convolution: step p reads 96 floats of B at
 // b + offs[p] and A(i, p) at a + i*lda + p (see convKernelGo for the
 // reference loop). Accumulators Z0-Z23 (row i, vector v in Z(6i+v)), B
-// vectors Z24-Z29, broadcasts of A in Z30/Z31.
-TEXT ·convKernelAVX512(SB), NOSPLIT, $0-57
+// vectors Z24-Z29, broadcasts of A in Z30/Z31. With add the tile is added to
+// c (c + s), then with a non-nil bias bias[i] is added to row i.
+TEXT ·convKernelAVX512(SB), NOSPLIT, $0-72
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R12
@@ -119,6 +120,38 @@ store:
 	VADDPS 256(R10), Z22, Z22
 	VADDPS 320(R10), Z23, Z23
 write:
+	MOVQ bias+64(FP), AX
+	TESTQ AX, AX
+	JZ out
+	VBROADCASTSS 0(AX), Z30
+	VADDPS Z30, Z0, Z0
+	VADDPS Z30, Z1, Z1
+	VADDPS Z30, Z2, Z2
+	VADDPS Z30, Z3, Z3
+	VADDPS Z30, Z4, Z4
+	VADDPS Z30, Z5, Z5
+	VBROADCASTSS 4(AX), Z31
+	VADDPS Z31, Z6, Z6
+	VADDPS Z31, Z7, Z7
+	VADDPS Z31, Z8, Z8
+	VADDPS Z31, Z9, Z9
+	VADDPS Z31, Z10, Z10
+	VADDPS Z31, Z11, Z11
+	VBROADCASTSS 8(AX), Z30
+	VADDPS Z30, Z12, Z12
+	VADDPS Z30, Z13, Z13
+	VADDPS Z30, Z14, Z14
+	VADDPS Z30, Z15, Z15
+	VADDPS Z30, Z16, Z16
+	VADDPS Z30, Z17, Z17
+	VBROADCASTSS 12(AX), Z31
+	VADDPS Z31, Z18, Z18
+	VADDPS Z31, Z19, Z19
+	VADDPS Z31, Z20, Z20
+	VADDPS Z31, Z21, Z21
+	VADDPS Z31, Z22, Z22
+	VADDPS Z31, Z23, Z23
+out:
 	VMOVUPS Z0, 0(DI)
 	VMOVUPS Z1, 64(DI)
 	VMOVUPS Z2, 128(DI)

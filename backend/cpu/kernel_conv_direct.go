@@ -11,7 +11,7 @@ const (
 
 // convTileFunc computes one convMR×convNR tile of a direct convolution
 // (see convKernelGo for the reference loop).
-type convTileFunc func(kc int, a []float32, lda int, b []float32, st convSteps, c []float32, ldc int, add bool)
+type convTileFunc func(kc int, a []float32, lda int, b []float32, st convSteps, c []float32, ldc int, add bool, bias []float32)
 
 // convSteps are the input offsets of a direct convolution's steps (one per
 // weight column), with an upper bound of all of them, so that a tile's
@@ -45,7 +45,7 @@ var convTile convTileFunc
 // kernel: a holds convMR rows of weights with row stride lda (a[i·lda+p]
 // is output channel i's weight for step p), step p reads convNR
 // consecutive input values at b[offs[p]:], and the tile is written to c
-// with row stride ldc:
+// with row stride ldc, after adding bias[i] to row i when bias is not nil:
 //
 //	for i := range convMR {
 //		for j := range convNR {
@@ -56,11 +56,14 @@ var convTile convTileFunc
 //			if add {
 //				s = c[i*ldc+j] + s
 //			}
+//			if bias != nil {
+//				s += bias[i]
+//			}
 //			c[i*ldc+j] = s
 //		}
 //	}
-func convKernelGo(kc int, a []float32, lda int, b []float32, st convSteps, c []float32, ldc int, add bool) {
-	checkConvTile(kc, a, lda, b, st, c, ldc)
+func convKernelGo(kc int, a []float32, lda int, b []float32, st convSteps, c []float32, ldc int, add bool, bias []float32) {
+	checkConvTile(kc, a, lda, b, st, c, ldc, bias)
 	offs := st.offs
 	var acc [convMR * convNR]float32
 	for p := range kc {
@@ -79,6 +82,9 @@ func convKernelGo(kc int, a []float32, lda int, b []float32, st convSteps, c []f
 			if add {
 				s = row[j] + s
 			}
+			if bias != nil {
+				s += bias[i]
+			}
 			row[j] = s
 		}
 	}
@@ -86,8 +92,8 @@ func convKernelGo(kc int, a []float32, lda int, b []float32, st convSteps, c []f
 
 // checkConvTile panics unless the operands cover everything a tile kernel
 // touches, so that the assembly never reads or writes outside them.
-func checkConvTile(kc int, a []float32, lda int, b []float32, st convSteps, c []float32, ldc int) {
-	if kc < 0 || lda < kc || len(a) < (convMR-1)*lda+kc || len(st.offs) < kc || st.hi+convNR > len(b) ||
+func checkConvTile(kc int, a []float32, lda int, b []float32, st convSteps, c []float32, ldc int, bias []float32) {
+	if kc < 0 || (bias != nil && len(bias) < convMR) || lda < kc || len(a) < (convMR-1)*lda+kc || len(st.offs) < kc || st.hi+convNR > len(b) ||
 		ldc < convNR || len(c) < (convMR-1)*ldc+convNR {
 		panic(fmt.Sprintf("cpu: conv tile operands too short (kc %d, a %d with stride %d, steps %d reaching %d, b %d, c %d, ldc %d)",
 			kc, len(a), lda, len(st.offs), st.hi+convNR, len(b), len(c), ldc))

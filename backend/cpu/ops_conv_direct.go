@@ -1,11 +1,10 @@
 package cpu
 
-import "sync/atomic"
+import (
+	"sync/atomic"
 
-// convDirectKC is the k block of the direct convolution: steps per tile
-// kernel call. It depends on the shape only, which fixes every output
-// element's summation order.
-const convDirectKC = 256
+	fastgemm "github.com/lockstep-av/lockstep/backend/cpu/internal/gemm"
+)
 
 // convDirectMinFill is the smallest fraction of the computed tile elements
 // that must be real outputs (not padding columns or rows past Cout) for the
@@ -156,8 +155,11 @@ func (d *convDirect) weightPanels(w, tail []float32) func(grp, r int) []float32 
 // them from a shared counter, and each tile's arithmetic is the same
 // whichever worker runs it, so results do not depend on the thread count.
 // Reference loop of one output element (p running over weight columns in
-// k blocks of convDirectKC, each block summed from zero by the kernel and
-// then added to the running total, which starts at the bias):
+// the k blocks that sgemm uses for this depth, each block summed from zero
+// with fused multiply-adds and added to the running total, the bias added
+// last), which is exactly the arithmetic of the im2col path, so a shape
+// gives the same bits on either path (streaming decoders depend on that:
+// a short chunk may take the other path):
 //
 //	out[b, co, z, y, x] = bias[co] + Σ_ci Σ_(kd,kh,kw) w[co, ci, kd, kh, kw] ·
 //		xpad[b, grp·cinG + ci, z + kd·dd, y + kh·dh, x + kw·dw]
@@ -172,21 +174,17 @@ func (c *Context) convDirectRun(d *convDirect, out, x, w, bias []float32) {
 	panel := d.weightPanels(w, tail)
 	st := d.steps()
 	coutG := g.coutG()
-	// Every tile starts from its group's bias (or zero) and the kernel
-	// always adds to it, so that the scatter is a plain copy: out = bias +
-	// Σ over k blocks.
-	start := c.alloc(g.groups * d.rows * convNR)
-	for gr := range g.groups * d.rows {
-		grp, co := gr/d.rows, gr%d.rows
-		var bv float32
-		if bias != nil && co < coutG {
-			bv = bias[grp*coutG+co]
-		}
-		row := start[gr*convNR : (gr+1)*convNR]
-		for j := range row {
-			row[j] = bv
+	// The bias of each group padded to whole panels, added by the kernel
+	// after the last k block: out = (Σ over k blocks) + bias.
+	var biasPad []float32
+	if bias != nil {
+		biasPad = c.alloc(g.groups * d.rows)
+		clear(biasPad)
+		for grp := range g.groups {
+			copy(biasPad[grp*d.rows:], bias[grp*coutG:(grp+1)*coutG])
 		}
 	}
+	kcStep := fastgemm.KBlock(d.k)
 
 	oh, ow, npos := g.out[1], g.out[2], g.outVol()
 	planes := g.out[0]
@@ -209,11 +207,14 @@ func (c *Context) convDirectRun(d *convDirect, out, x, w, bias []float32) {
 			q0 := t * convNR
 			base := (b*g.cin+grp*g.cinG())*d.cs + z*d.hp*d.wp + q0
 			src := xp[base:]
-			copy(tmp, start[grp*d.rows*convNR:])
-			for pc := 0; pc < d.k; pc += convDirectKC {
-				kc := min(convDirectKC, d.k-pc)
+			for pc := 0; pc < d.k; pc += kcStep {
+				kc := min(kcStep, d.k-pc)
 				for r := 0; r < d.rows; r += convMR {
-					convTile(kc, panel(grp, r)[pc:], d.k, src, st.from(pc), tmp[r*convNR:], convNR, true)
+					var br []float32
+					if biasPad != nil && pc+kc == d.k {
+						br = biasPad[grp*d.rows+r : grp*d.rows+r+convMR]
+					}
+					convTile(kc, panel(grp, r)[pc:], d.k, src, st.from(pc), tmp[r*convNR:], convNR, pc > 0, br)
 				}
 			}
 			// Scatter the tile's real outputs (columns x < ow of each row).

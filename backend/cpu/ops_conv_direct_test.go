@@ -17,6 +17,7 @@ var directCases = []convCase{
 	{name: "1d k2 long", x: []int{2, 16, 200}, w: []int{8, 16, 2}, bias: true},
 	{name: "2d reflect dilw2", x: []int{1, 6, 11, 13}, w: []int{7, 6, 3, 3}, p: backend.ConvParams{Dilation: []int{1, 2}, PadBefore: []int{1, 2}, PadAfter: []int{1, 2}, PadMode: backend.PadReflect}},
 	{name: "3d k blocks groups2 replicate", x: []int{2, 40, 4, 7, 9}, w: []int{10, 20, 3, 3, 3}, bias: true, p: backend.ConvParams{Groups: 2, PadBefore: []int{2, 1, 1}, PadAfter: []int{0, 1, 1}, PadMode: backend.PadReplicate}},
+	{name: "3d two sgemm k blocks", x: []int{1, 48, 3, 6, 6}, w: []int{6, 48, 3, 3, 3}, bias: true, p: backend.ConvParams{PadBefore: []int{0, 1, 1}, PadAfter: []int{0, 1, 1}}},
 	{name: "3d video 32ch", x: []int{1, 32, 4, 12, 10}, w: []int{32, 32, 3, 3, 3}, bias: true, p: backend.ConvParams{PadBefore: []int{0, 1, 1}, PadAfter: []int{0, 1, 1}}},
 }
 
@@ -91,6 +92,10 @@ func TestConvTileKernel(t *testing.T) {
 					offs[p] = rng.IntN(len(b) - convNR + 1)
 				}
 				c := spRand(rng, (convMR-1)*ldc+convNR)
+				var bias []float32
+				if kc%2 == 1 {
+					bias = spRand(rng, convMR)
+				}
 				want := make([]float64, len(c))
 				for i := range want {
 					want[i] = float64(c[i])
@@ -104,12 +109,39 @@ func TestConvTileKernel(t *testing.T) {
 						if add {
 							s += float64(c[i*ldc+j])
 						}
+						if bias != nil {
+							s += float64(bias[i])
+						}
 						want[i*ldc+j] = s
 					}
 				}
-				kern(kc, a, lda, b, newConvSteps(offs), c, ldc, add)
+				kern(kc, a, lda, b, newConvSteps(offs), c, ldc, add, bias)
 				spCheck(t, fmt.Sprintf("%s kc=%d add=%v", kname, kc, add), c, want, 1e-5, 1e-5)
 			}
 		}
+	}
+}
+
+// TestConvDirectMatchesIm2col checks that the assembly direct path gives
+// the im2col path's bits on every shape it takes: both sum each element
+// in sgemm's k blocks with fused multiply-adds and add the bias last, so a
+// streaming decoder's short chunks (im2col) and long ones (direct) agree.
+func TestConvDirectMatchesIm2col(t *testing.T) {
+	kern := convTile
+	if kern == nil {
+		t.Skip("no assembly tile kernel on this CPU or build")
+	}
+	for i, tc := range append(append([]convCase{}, convCases...), directCases...) {
+		rng := rand.New(rand.NewPCG(uint64(i), 13))
+		x := spRand(rng, backend.NumElements(tc.x))
+		w := spRand(rng, backend.NumElements(tc.w))
+		var bias []float32
+		if tc.bias {
+			bias = spRand(rng, tc.w[0])
+		}
+		var direct, im2col []float32
+		withConvTile(kern, func() { direct, _, _ = runConv(2, tc, x, w, bias) })
+		withConvTile(nil, func() { im2col, _, _ = runConv(2, tc, x, w, bias) })
+		spSame(t, tc.name, direct, im2col)
 	}
 }

@@ -153,7 +153,7 @@ func (c *Context) Conv(x, w, bias backend.Tensor, p backend.ConvParams) backend.
 	if out.Len() == 0 {
 		return out
 	}
-	wd := c.f32("Conv", w)
+	wd := c.convWeights(w)
 	if d := newConvDirect(g); d != nil {
 		c.convDirectRun(d, out.data, xd, wd, bd)
 		return out
@@ -301,4 +301,21 @@ func transposeInto(dst []float32, ld int, src []float32, n, c int, bias []float3
 			}
 		}
 	}
+}
+
+// convWeights returns w's values as float32 like f32, widening
+// half-precision weights on all threads (a decoder's convolutions widen
+// their f16 weights on every call).
+func (c *Context) convWeights(w backend.Tensor) []float32 {
+	ct := tensorOf("Conv", w)
+	if ct.dtype == backend.F32 {
+		return ct.data
+	}
+	buf := c.alloc(ct.Len())
+	const grain = 1 << 14
+	c.b.parallelFor((len(buf)+grain-1)/grain, 1, func(lo, hi int) {
+		a, b := lo*grain, min(hi*grain, len(buf))
+		widen(buf[a:b], ct.dtype, ct.raw[2*a:2*b])
+	})
+	return buf
 }

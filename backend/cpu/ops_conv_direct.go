@@ -3,6 +3,7 @@ package cpu
 import (
 	"sync/atomic"
 
+	"github.com/lockstep-av/lockstep/backend"
 	fastgemm "github.com/lockstep-av/lockstep/backend/cpu/internal/gemm"
 )
 
@@ -17,11 +18,13 @@ var convDirectMinFill = 0.6
 // input is padded once (padding mode applied), so output position (z, y,
 // x) and kernel tap (kd, kh, kw) of input channel ci read padded element
 // (z + kd·dd, y + kh·dh, x + kw·dw). Output positions are numbered
-// q = y·wp + x within each output plane z (wp the padded width, so the
-// columns x >= ow of every row are computed and dropped), which makes the
-// convNR positions of a tile read convNR consecutive padded elements for
-// every (ci, tap): the tile kernel reads them in place, at one offset per
-// GEMM step, instead of from a packed panel.
+// q = y·wp + x within each output plane z (wp the padded row stride, so
+// the columns x >= ow of every row are computed and dropped), which makes
+// the convNR positions of a tile read convNR consecutive padded elements
+// for every (ci, tap): the tile kernel reads them in place, at one offset
+// per GEMM step, instead of from a packed panel. With zero padding the
+// right pad columns are left out of the rows: reads past a row's end fall
+// on the next row's left pad, which holds the same zeros.
 type convDirect struct {
 	g          *convGeom
 	dp, hp, wp int // padded input extents
@@ -43,6 +46,13 @@ func newConvDirect(g *convGeom) *convDirect {
 	d.dp = g.out[0] + g.dil[0]*(g.k[0]-1)
 	d.hp = g.out[1] + g.dil[1]*(g.k[1]-1)
 	d.wp = g.out[2] + g.dil[2]*(g.k[2]-1)
+	// With zero padding, a row's right pad can be the next row's left pad:
+	// reads past the end of a row land on those zeros, and fewer columns
+	// per row are computed and dropped.
+	if right := d.wp - g.in[2] - g.pad[2]; g.mode == backend.PadConstant && right > 0 &&
+		right <= g.pad[2] && right <= g.dil[2]*(g.k[2]-1) {
+		d.wp -= right
+	}
 	d.cs = d.dp * d.hp * d.wp
 	d.tiles = (g.out[1]*d.wp + convNR - 1) / convNR
 	fill := float64(g.out[1]*g.out[2]*g.coutG()) / float64(d.tiles*convNR*d.rows)

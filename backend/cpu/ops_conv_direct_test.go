@@ -17,6 +17,8 @@ var directCases = []convCase{
 	{name: "1d k2 long", x: []int{2, 16, 200}, w: []int{8, 16, 2}, bias: true},
 	{name: "2d reflect dilw2", x: []int{1, 6, 11, 13}, w: []int{7, 6, 3, 3}, p: backend.ConvParams{Dilation: []int{1, 2}, PadBefore: []int{1, 2}, PadAfter: []int{1, 2}, PadMode: backend.PadReflect}},
 	{name: "3d k blocks groups2 replicate", x: []int{2, 40, 4, 7, 9}, w: []int{10, 20, 3, 3, 3}, bias: true, p: backend.ConvParams{Groups: 2, PadBefore: []int{2, 1, 1}, PadAfter: []int{0, 1, 1}, PadMode: backend.PadReplicate}},
+	{name: "2d zero pad 2+1 shared column", x: []int{2, 5, 9, 11}, w: []int{6, 5, 3, 3}, bias: true, p: backend.ConvParams{PadBefore: []int{1, 2}, PadAfter: []int{2, 1}}},
+	{name: "2d zero pad 1+2 dil2", x: []int{1, 5, 9, 11}, w: []int{6, 5, 3, 3}, p: backend.ConvParams{Dilation: []int{1, 2}, PadBefore: []int{1, 1}, PadAfter: []int{1, 2}}},
 	{name: "3d two sgemm k blocks", x: []int{1, 48, 3, 6, 6}, w: []int{6, 48, 3, 3, 3}, bias: true, p: backend.ConvParams{PadBefore: []int{0, 1, 1}, PadAfter: []int{0, 1, 1}}},
 	{name: "3d video 32ch", x: []int{1, 32, 4, 12, 10}, w: []int{32, 32, 3, 3, 3}, bias: true, p: backend.ConvParams{PadBefore: []int{0, 1, 1}, PadAfter: []int{0, 1, 1}}},
 }

@@ -2,14 +2,14 @@
 
 #include "textflag.h"
 
-// func convKernelAVX512(kc int, a *float32, lda int, b *float32, offs *int, c *float32, ldc int, add bool, bias *float32)
+// func convKernel4x96AVX512(kc int, a *float32, lda int, b *float32, offs *int, c *float32, ldc int, add bool, bias *float32)
 //
 // 4×96 tile of an implicit-GEMM convolution: step p reads 96 floats of B at
 // b + offs[p] and A(i, p) at a + i*lda + p (see convKernelGo for the
 // reference loop). Accumulators Z0-Z23 (row i, vector v in Z(6i+v)), B
 // vectors Z24-Z29, broadcasts of A in Z30/Z31. With add the tile is added to
 // c (c + s), then with a non-nil bias bias[i] is added to row i.
-TEXT ·convKernelAVX512(SB), NOSPLIT, $0-72
+TEXT ·convKernel4x96AVX512(SB), NOSPLIT, $0-72
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R12
@@ -45,8 +45,8 @@ TEXT ·convKernelAVX512(SB), NOSPLIT, $0-72
 	VPXORD Z22, Z22, Z22
 	VPXORD Z23, Z23, Z23
 	TESTQ CX, CX
-	JZ store
-loop:
+	JZ store96
+loop96:
 	MOVQ (R8), R11
 	LEAQ (DX)(R11*4), R11
 	VMOVUPS 0(R11), Z24
@@ -86,11 +86,11 @@ loop:
 	ADDQ $4, SI
 	ADDQ $8, R8
 	DECQ CX
-	JNZ loop
-store:
+	JNZ loop96
+store96:
 	MOVBLZX add+56(FP), AX
 	TESTQ AX, AX
-	JZ write
+	JZ write96
 	MOVQ DI, R10
 	VADDPS 0(R10), Z0, Z0
 	VADDPS 64(R10), Z1, Z1
@@ -119,10 +119,10 @@ store:
 	VADDPS 192(R10), Z21, Z21
 	VADDPS 256(R10), Z22, Z22
 	VADDPS 320(R10), Z23, Z23
-write:
+write96:
 	MOVQ bias+64(FP), AX
 	TESTQ AX, AX
-	JZ out
+	JZ out96
 	VBROADCASTSS 0(AX), Z30
 	VADDPS Z30, Z0, Z0
 	VADDPS Z30, Z1, Z1
@@ -151,7 +151,7 @@ write:
 	VADDPS Z31, Z21, Z21
 	VADDPS Z31, Z22, Z22
 	VADDPS Z31, Z23, Z23
-out:
+out96:
 	VMOVUPS Z0, 0(DI)
 	VMOVUPS Z1, 64(DI)
 	VMOVUPS Z2, 128(DI)
@@ -179,5 +179,164 @@ out:
 	VMOVUPS Z21, 192(DI)
 	VMOVUPS Z22, 256(DI)
 	VMOVUPS Z23, 320(DI)
+	VZEROUPPER
+	RET
+
+// func convKernel4x80AVX512(kc int, a *float32, lda int, b *float32, offs *int, c *float32, ldc int, add bool, bias *float32)
+//
+// 4×80 tile of an implicit-GEMM convolution: step p reads 80 floats of B at
+// b + offs[p] and A(i, p) at a + i*lda + p (see convKernelGo for the
+// reference loop). Accumulators Z0-Z19 (row i, vector v in Z(5i+v)), B
+// vectors Z20-Z24, broadcasts of A in Z30/Z31. With add the tile is added to
+// c (c + s), then with a non-nil bias bias[i] is added to row i.
+TEXT ·convKernel4x80AVX512(SB), NOSPLIT, $0-72
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R12
+	SHLQ $2, R12
+	LEAQ (R12)(R12*2), R13
+	MOVQ b+24(FP), DX
+	MOVQ offs+32(FP), R8
+	MOVQ c+40(FP), DI
+	MOVQ ldc+48(FP), R9
+	SHLQ $2, R9
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	TESTQ CX, CX
+	JZ store80
+loop80:
+	MOVQ (R8), R11
+	LEAQ (DX)(R11*4), R11
+	VMOVUPS 0(R11), Z20
+	VMOVUPS 64(R11), Z21
+	VMOVUPS 128(R11), Z22
+	VMOVUPS 192(R11), Z23
+	VMOVUPS 256(R11), Z24
+	VBROADCASTSS (SI), Z30
+	VFMADD231PS Z30, Z20, Z0
+	VFMADD231PS Z30, Z21, Z1
+	VFMADD231PS Z30, Z22, Z2
+	VFMADD231PS Z30, Z23, Z3
+	VFMADD231PS Z30, Z24, Z4
+	VBROADCASTSS (SI)(R12*1), Z31
+	VFMADD231PS Z31, Z20, Z5
+	VFMADD231PS Z31, Z21, Z6
+	VFMADD231PS Z31, Z22, Z7
+	VFMADD231PS Z31, Z23, Z8
+	VFMADD231PS Z31, Z24, Z9
+	VBROADCASTSS (SI)(R12*2), Z30
+	VFMADD231PS Z30, Z20, Z10
+	VFMADD231PS Z30, Z21, Z11
+	VFMADD231PS Z30, Z22, Z12
+	VFMADD231PS Z30, Z23, Z13
+	VFMADD231PS Z30, Z24, Z14
+	VBROADCASTSS (SI)(R13*1), Z31
+	VFMADD231PS Z31, Z20, Z15
+	VFMADD231PS Z31, Z21, Z16
+	VFMADD231PS Z31, Z22, Z17
+	VFMADD231PS Z31, Z23, Z18
+	VFMADD231PS Z31, Z24, Z19
+	ADDQ $4, SI
+	ADDQ $8, R8
+	DECQ CX
+	JNZ loop80
+store80:
+	MOVBLZX add+56(FP), AX
+	TESTQ AX, AX
+	JZ write80
+	MOVQ DI, R10
+	VADDPS 0(R10), Z0, Z0
+	VADDPS 64(R10), Z1, Z1
+	VADDPS 128(R10), Z2, Z2
+	VADDPS 192(R10), Z3, Z3
+	VADDPS 256(R10), Z4, Z4
+	ADDQ R9, R10
+	VADDPS 0(R10), Z5, Z5
+	VADDPS 64(R10), Z6, Z6
+	VADDPS 128(R10), Z7, Z7
+	VADDPS 192(R10), Z8, Z8
+	VADDPS 256(R10), Z9, Z9
+	ADDQ R9, R10
+	VADDPS 0(R10), Z10, Z10
+	VADDPS 64(R10), Z11, Z11
+	VADDPS 128(R10), Z12, Z12
+	VADDPS 192(R10), Z13, Z13
+	VADDPS 256(R10), Z14, Z14
+	ADDQ R9, R10
+	VADDPS 0(R10), Z15, Z15
+	VADDPS 64(R10), Z16, Z16
+	VADDPS 128(R10), Z17, Z17
+	VADDPS 192(R10), Z18, Z18
+	VADDPS 256(R10), Z19, Z19
+write80:
+	MOVQ bias+64(FP), AX
+	TESTQ AX, AX
+	JZ out80
+	VBROADCASTSS 0(AX), Z30
+	VADDPS Z30, Z0, Z0
+	VADDPS Z30, Z1, Z1
+	VADDPS Z30, Z2, Z2
+	VADDPS Z30, Z3, Z3
+	VADDPS Z30, Z4, Z4
+	VBROADCASTSS 4(AX), Z31
+	VADDPS Z31, Z5, Z5
+	VADDPS Z31, Z6, Z6
+	VADDPS Z31, Z7, Z7
+	VADDPS Z31, Z8, Z8
+	VADDPS Z31, Z9, Z9
+	VBROADCASTSS 8(AX), Z30
+	VADDPS Z30, Z10, Z10
+	VADDPS Z30, Z11, Z11
+	VADDPS Z30, Z12, Z12
+	VADDPS Z30, Z13, Z13
+	VADDPS Z30, Z14, Z14
+	VBROADCASTSS 12(AX), Z31
+	VADDPS Z31, Z15, Z15
+	VADDPS Z31, Z16, Z16
+	VADDPS Z31, Z17, Z17
+	VADDPS Z31, Z18, Z18
+	VADDPS Z31, Z19, Z19
+out80:
+	VMOVUPS Z0, 0(DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	VMOVUPS Z4, 256(DI)
+	ADDQ R9, DI
+	VMOVUPS Z5, 0(DI)
+	VMOVUPS Z6, 64(DI)
+	VMOVUPS Z7, 128(DI)
+	VMOVUPS Z8, 192(DI)
+	VMOVUPS Z9, 256(DI)
+	ADDQ R9, DI
+	VMOVUPS Z10, 0(DI)
+	VMOVUPS Z11, 64(DI)
+	VMOVUPS Z12, 128(DI)
+	VMOVUPS Z13, 192(DI)
+	VMOVUPS Z14, 256(DI)
+	ADDQ R9, DI
+	VMOVUPS Z15, 0(DI)
+	VMOVUPS Z16, 64(DI)
+	VMOVUPS Z17, 128(DI)
+	VMOVUPS Z18, 192(DI)
+	VMOVUPS Z19, 256(DI)
 	VZEROUPPER
 	RET

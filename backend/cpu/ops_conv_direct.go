@@ -13,6 +13,10 @@ import (
 // eligible shape through the direct path.
 var convDirectMinFill = 0.6
 
+// convDirectWidth, when not 0, is the tile width every direct plan uses
+// (tests set it to exercise each kernel).
+var convDirectWidth = 0
+
 // convDirect is the plan of a convolution computed as an implicit GEMM
 // straight from a padded copy of the input, with no im2col matrix: the
 // input is padded once (padding mode applied), so output position (z, y,
@@ -20,7 +24,7 @@ var convDirectMinFill = 0.6
 // (z + kd·dd, y + kh·dh, x + kw·dw). Output positions are numbered
 // q = y·wp + x within each output plane z (wp the padded row stride, so
 // the columns x >= ow of every row are computed and dropped), which makes
-// the convNR positions of a tile read convNR consecutive padded elements
+// the nr positions of a tile read nr consecutive padded elements
 // for every (ci, tap): the tile kernel reads them in place, at one offset
 // per GEMM step, instead of from a packed panel. With zero padding the
 // right pad columns are left out of the rows: reads past a row's end fall
@@ -29,6 +33,7 @@ type convDirect struct {
 	g          *convGeom
 	dp, hp, wp int // padded input extents
 	cs         int // padded floats per input channel, dp·hp·wp
+	nr         int // tile width, one of convWidths
 	tiles      int // tiles per output plane
 	k          int // GEMM depth cinG·kvol
 	rows       int // coutG rounded up to convMR
@@ -54,8 +59,16 @@ func newConvDirect(g *convGeom) *convDirect {
 		d.wp -= right
 	}
 	d.cs = d.dp * d.hp * d.wp
-	d.tiles = (g.out[1]*d.wp + convNR - 1) / convNR
-	fill := float64(g.out[1]*g.out[2]*g.coutG()) / float64(d.tiles*convNR*d.rows)
+	plane := g.out[1] * d.wp
+	best := 0.0
+	for _, nr := range convWidths {
+		t := (plane + nr - 1) / nr
+		cost := float64(t*nr) * convWidthCost(nr)
+		if (d.nr == 0 || cost < best) && (convDirectWidth == 0 || nr == convDirectWidth) {
+			d.nr, d.tiles, best = nr, t, cost
+		}
+	}
+	fill := float64(g.out[1]*g.out[2]*g.coutG()) / float64(d.tiles*d.nr*d.rows)
 	if fill < convDirectMinFill {
 		return nil
 	}
@@ -84,7 +97,7 @@ func (d *convDirect) steps() convSteps {
 // plus room for the last tile's reads past the last plane (kept zero).
 func (d *convDirect) padLen() int {
 	g := d.g
-	return g.batch*g.cin*d.cs + convNR + g.dil[2]*(g.k[2]-1)
+	return g.batch*g.cin*d.cs + d.nr + g.dil[2]*(g.k[2]-1)
 }
 
 // padInput writes x [B, Cin, D, H, W] padded to [B, Cin, dp, hp, wp] into
@@ -200,10 +213,10 @@ func (c *Context) convDirectRun(d *convDirect, out, x, w, bias []float32) {
 	planes := g.out[0]
 	tasks := g.batch * g.groups * planes * d.tiles
 	workers := min(c.b.threads, tasks)
-	scratch := c.alloc(workers * d.rows * convNR)
+	scratch := c.alloc(workers * d.rows * d.nr)
 	var next atomic.Int64
 	c.b.parallelFor(workers, 1, func(lo, hi int) {
-		tmp := scratch[lo*d.rows*convNR : (lo+1)*d.rows*convNR]
+		tmp := scratch[lo*d.rows*d.nr : (lo+1)*d.rows*d.nr]
 		segs := make([]convSeg, 0, convNR)
 		for {
 			task := int(next.Add(1)) - 1
@@ -214,7 +227,7 @@ func (c *Context) convDirectRun(d *convDirect, out, x, w, bias []float32) {
 			z := task / d.tiles % planes
 			bg := task / (d.tiles * planes)
 			b, grp := bg/g.groups, bg%g.groups
-			q0 := t * convNR
+			q0 := t * d.nr
 			base := (b*g.cin+grp*g.cinG())*d.cs + z*d.hp*d.wp + q0
 			src := xp[base:]
 			for pc := 0; pc < d.k; pc += kcStep {
@@ -224,12 +237,12 @@ func (c *Context) convDirectRun(d *convDirect, out, x, w, bias []float32) {
 					if biasPad != nil && pc+kc == d.k {
 						br = biasPad[grp*d.rows+r : grp*d.rows+r+convMR]
 					}
-					convTile(kc, panel(grp, r)[pc:], d.k, src, st.from(pc), tmp[r*convNR:], convNR, pc > 0, br)
+					convTile(d.nr, kc, panel(grp, r)[pc:], d.k, src, st.from(pc), tmp[r*d.nr:], d.nr, pc > 0, br)
 				}
 			}
 			// Scatter the tile's real outputs (columns x < ow of each row).
 			segs = segs[:0]
-			for q, q1 := q0, min(q0+convNR, oh*d.wp); q < q1; {
+			for q, q1 := q0, min(q0+d.nr, oh*d.wp); q < q1; {
 				y, xx := q/d.wp, q%d.wp
 				run := min(d.wp-xx, q1-q)
 				if n := min(run, ow-xx); n > 0 {
@@ -239,7 +252,7 @@ func (c *Context) convDirectRun(d *convDirect, out, x, w, bias []float32) {
 			}
 			for co := range coutG {
 				dst := out[(b*g.cout+grp*coutG+co)*npos+z*oh*ow:]
-				row := tmp[co*convNR : (co+1)*convNR]
+				row := tmp[co*d.nr : (co+1)*d.nr]
 				for _, sg := range segs {
 					copy(dst[sg.pos:sg.pos+sg.n], row[sg.col:sg.col+sg.n])
 				}

@@ -44,6 +44,20 @@ func convTileKernels() map[string]convTileFunc {
 
 func TestConvDirectReference(t *testing.T) {
 	for kname, kern := range convTileKernels() {
+		for _, nr := range convWidths {
+			kname := fmt.Sprintf("%s/nr=%d", kname, nr)
+			testConvDirectReference(t, kname, kern, nr)
+		}
+	}
+}
+
+// testConvDirectReference runs the reference test with one tile kernel
+// and width.
+func testConvDirectReference(t *testing.T, kname string, kern convTileFunc, nr int) {
+	saved := convDirectWidth
+	defer func() { convDirectWidth = saved }()
+	convDirectWidth = nr
+	{
 		withConvTile(kern, func() {
 			direct := 0
 			for i, tc := range append(append([]convCase{}, convCases...), directCases...) {
@@ -84,6 +98,15 @@ func TestConvTileKernel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	const ldc = convNR + 5
 	for kname, kern := range convTileKernels() {
+		for _, nr := range convWidths {
+			testConvTileKernel(t, rng, fmt.Sprintf("%s nr=%d", kname, nr), kern, nr, ldc)
+		}
+	}
+}
+
+// testConvTileKernel checks one tile kernel at width nr.
+func testConvTileKernel(t *testing.T, rng *rand.Rand, kname string, kern convTileFunc, nr, ldc int) {
+	{
 		for _, kc := range []int{0, 1, 7, 64} {
 			for _, add := range []bool{false, true} {
 				lda := kc + 3
@@ -91,9 +114,9 @@ func TestConvTileKernel(t *testing.T) {
 				b := spRand(rng, 1000)
 				offs := make([]int, kc)
 				for p := range offs {
-					offs[p] = rng.IntN(len(b) - convNR + 1)
+					offs[p] = rng.IntN(len(b) - nr + 1)
 				}
-				c := spRand(rng, (convMR-1)*ldc+convNR)
+				c := spRand(rng, (convMR-1)*ldc+nr)
 				var bias []float32
 				if kc%2 == 1 {
 					bias = spRand(rng, convMR)
@@ -103,7 +126,7 @@ func TestConvTileKernel(t *testing.T) {
 					want[i] = float64(c[i])
 				}
 				for i := range convMR {
-					for j := range convNR {
+					for j := range nr {
 						var s float64
 						for p := range kc {
 							s += float64(a[i*lda+p]) * float64(b[offs[p]+j])
@@ -117,7 +140,7 @@ func TestConvTileKernel(t *testing.T) {
 						want[i*ldc+j] = s
 					}
 				}
-				kern(kc, a, lda, b, newConvSteps(offs), c, ldc, add, bias)
+				kern(nr, kc, a, lda, b, newConvSteps(offs), c, ldc, add, bias)
 				spCheck(t, fmt.Sprintf("%s kc=%d add=%v", kname, kc, add), c, want, 1e-5, 1e-5)
 			}
 		}
@@ -141,9 +164,14 @@ func TestConvDirectMatchesIm2col(t *testing.T) {
 		if tc.bias {
 			bias = spRand(rng, tc.w[0])
 		}
-		var direct, im2col []float32
-		withConvTile(kern, func() { direct, _, _ = runConv(2, tc, x, w, bias) })
+		var im2col []float32
 		withConvTile(nil, func() { im2col, _, _ = runConv(2, tc, x, w, bias) })
-		spSame(t, tc.name, direct, im2col)
+		for _, nr := range convWidths {
+			var direct []float32
+			convDirectWidth = nr
+			withConvTile(kern, func() { direct, _, _ = runConv(2, tc, x, w, bias) })
+			convDirectWidth = 0
+			spSame(t, fmt.Sprintf("%s nr=%d", tc.name, nr), direct, im2col)
+		}
 	}
 }

@@ -174,7 +174,8 @@ func (d *convDirect) weightPanels(w, tail []float32) func(grp, r int) []float32 
 
 // convDirectRun computes the convolution of the plan into out (the
 // Conv's [B, Cout, *spatial] data): x is the unpadded input, w and bias
-// the weights. Tasks are (image, group, output plane, tile); workers take
+// the weights. Tasks are (image, group, output plane, tile, block of
+// output channels); workers take
 // them from a shared counter, and each tile's arithmetic is the same
 // whichever worker runs it, so results do not depend on the thread count.
 // Reference loop of one output element (p running over weight columns in
@@ -211,33 +212,45 @@ func (c *Context) convDirectRun(d *convDirect, out, x, w, bias []float32) {
 
 	oh, ow, npos := g.out[1], g.out[2], g.outVol()
 	planes := g.out[0]
-	tasks := g.batch * g.groups * planes * d.tiles
+	spatial := g.batch * g.groups * planes * d.tiles
+	// Few position tiles (small planes) are split further into blocks of
+	// output channels, so that every thread gets several tasks; an
+	// element's arithmetic does not depend on the split.
+	blk := d.rows
+	if want := 4 * c.b.threads; spatial < want {
+		per := (want + spatial - 1) / spatial // channel blocks wanted
+		blk = roundUp((d.rows+per-1)/per, convMR)
+	}
+	blocks := (d.rows + blk - 1) / blk
+	tasks := spatial * blocks
 	workers := min(c.b.threads, tasks)
-	scratch := c.alloc(workers * d.rows * d.nr)
+	scratch := c.alloc(workers * blk * d.nr)
 	var next atomic.Int64
 	c.b.parallelFor(workers, 1, func(lo, hi int) {
-		tmp := scratch[lo*d.rows*d.nr : (lo+1)*d.rows*d.nr]
+		tmp := scratch[lo*blk*d.nr : (lo+1)*blk*d.nr]
 		segs := make([]convSeg, 0, convNR)
 		for {
 			task := int(next.Add(1)) - 1
 			if task >= tasks {
 				return
 			}
-			t := task % d.tiles
-			z := task / d.tiles % planes
-			bg := task / (d.tiles * planes)
+			r0 := task % blocks * blk
+			r1 := min(r0+blk, d.rows)
+			t := task / blocks % d.tiles
+			z := task / (blocks * d.tiles) % planes
+			bg := task / (blocks * d.tiles * planes)
 			b, grp := bg/g.groups, bg%g.groups
 			q0 := t * d.nr
 			base := (b*g.cin+grp*g.cinG())*d.cs + z*d.hp*d.wp + q0
 			src := xp[base:]
 			for pc := 0; pc < d.k; pc += kcStep {
 				kc := min(kcStep, d.k-pc)
-				for r := 0; r < d.rows; r += convMR {
+				for r := r0; r < r1; r += convMR {
 					var br []float32
 					if biasPad != nil && pc+kc == d.k {
 						br = biasPad[grp*d.rows+r : grp*d.rows+r+convMR]
 					}
-					convTile(d.nr, kc, panel(grp, r)[pc:], d.k, src, st.from(pc), tmp[r*d.nr:], d.nr, pc > 0, br)
+					convTile(d.nr, kc, panel(grp, r)[pc:], d.k, src, st.from(pc), tmp[(r-r0)*d.nr:], d.nr, pc > 0, br)
 				}
 			}
 			// Scatter the tile's real outputs (columns x < ow of each row).
@@ -250,9 +263,9 @@ func (c *Context) convDirectRun(d *convDirect, out, x, w, bias []float32) {
 				}
 				q += run
 			}
-			for co := range coutG {
+			for co := r0; co < min(r1, coutG); co++ {
 				dst := out[(b*g.cout+grp*coutG+co)*npos+z*oh*ow:]
-				row := tmp[co*d.nr : (co+1)*d.nr]
+				row := tmp[(co-r0)*d.nr : (co-r0+1)*d.nr]
 				for _, sg := range segs {
 					copy(dst[sg.pos:sg.pos+sg.n], row[sg.col:sg.col+sg.n])
 				}

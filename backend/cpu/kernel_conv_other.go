@@ -3,4 +3,5 @@
 package cpu
 
 // Without assembly, convTile stays nil and convolutions take the im2col
-// path (package gemm's pure-Go GEMM).
+// path (the portable GEMM); tests still run the direct path's driver with
+// convKernelGo.

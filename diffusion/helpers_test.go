@@ -1,7 +1,6 @@
 package diffusion
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -17,11 +16,6 @@ import (
 	"github.com/lockstep-av/lockstep/weights"
 )
 
-// goldenPath is model/demo's fixture (train/golden_demo.py --tiny-random):
-// the tiny model's fp16 weights under "weights." and float64 PyTorch
-// references of a guided sampling run.
-const goldenPath = "../model/demo/testdata/golden_tiny.safetensors"
-
 // goldenInfo is the fixture's "golden" metadata.
 type goldenInfo struct {
 	Caption  string  `json:"caption"`
@@ -34,23 +28,41 @@ type goldenInfo struct {
 	CFGAudio float64 `json:"cfg_audio"`
 }
 
-// golden opens the fixture and binds a pipeline on threads CPU threads.
+// goldenFixture opens the demo fixture d (tensortest.OpenDemoFixture: a
+// missing checkpoint or fixture skips, a stale one fails) and binds a
+// pipeline of its weights on threads CPU threads; it returns the
+// reference file, the pipeline and the metadata.
+func goldenFixture(t testing.TB, d tensortest.DemoFixture, threads int) (*weights.File, *Pipeline, goldenInfo) {
+	t.Helper()
+	g := tensortest.OpenDemoFixture(t, d)
+	var info goldenInfo
+	g.DecodeInfo(t, &info)
+	hash := g.Hash
+	if hash == "" {
+		hash = "sha256:test"
+	}
+	p, err := New(cpu.New(threads), g.Weights, g.Prefix, g.WeightsName, hash)
+	if err != nil {
+		t.Fatalf("bind %s: %v", g.WeightsName, err)
+	}
+	return g.Refs, p, info
+}
+
+// forEachGolden runs test on every demo fixture (tiny, checkpoint) as
+// subtests.
+func forEachGolden(t *testing.T, test func(t *testing.T, d tensortest.DemoFixture)) {
+	t.Helper()
+	for _, d := range tensortest.DemoFixtures {
+		t.Run(d.Name, func(t *testing.T) { test(t, d) })
+	}
+}
+
+// golden is goldenFixture of the tiny fixture (train/golden_demo.py
+// --tiny-random: fp16 weights under "weights."), the small model of the
+// tests that are not golden comparisons.
 func golden(t testing.TB, threads int) (*weights.File, *Pipeline, goldenInfo) {
 	t.Helper()
-	f, err := weights.Open(goldenPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	var info goldenInfo
-	if err := json.Unmarshal([]byte(f.Metadata()["golden"]), &info); err != nil {
-		t.Fatal(err)
-	}
-	p, err := New(cpu.New(threads), f, "weights.", "golden_tiny", "sha256:test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f, p, info
+	return goldenFixture(t, tensortest.TinyFixture, threads)
 }
 
 // goldenOptions are the fixture's sampling settings.

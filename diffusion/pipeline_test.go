@@ -16,26 +16,29 @@ import (
 	"github.com/lockstep-av/lockstep/weights"
 )
 
-// TestCheckpointShapes: the test checkpoint writer lists exactly the
-// fixture's tensors with their shapes (for the tiny config).
+// TestCheckpointShapes: the test checkpoint writer lists exactly each
+// fixture's model tensors with their shapes (tiny and trained configs).
 func TestCheckpointShapes(t *testing.T) {
-	f, p, _ := golden(t, 1)
-	want := checkpointShapes(p.Model.Config)
-	n := 0
-	for _, name := range f.Names() {
-		short, ok := strings.CutPrefix(name, "weights.")
-		if !ok {
-			continue
+	forEachGolden(t, func(t *testing.T, d tensortest.DemoFixture) {
+		_, p, _ := goldenFixture(t, d, 1)
+		g := tensortest.OpenDemoFixture(t, d)
+		want := checkpointShapes(p.Model.Config)
+		n := 0
+		for _, name := range g.Weights.Names() {
+			short, ok := strings.CutPrefix(name, g.Prefix)
+			if !ok {
+				continue
+			}
+			n++
+			info, _ := g.Weights.Info(name)
+			if !slices.Equal(want[short], info.Shape) {
+				t.Errorf("%s: fixture %v, writer %v", short, info.Shape, want[short])
+			}
 		}
-		n++
-		info, _ := f.Info(name)
-		if !slices.Equal(want[short], info.Shape) {
-			t.Errorf("%s: fixture %v, writer %v", short, info.Shape, want[short])
+		if n != len(want) {
+			t.Errorf("%s has %d tensors, writer %d", g.WeightsName, n, len(want))
 		}
-	}
-	if n != len(want) {
-		t.Errorf("fixture has %d tensors, writer %d", n, len(want))
-	}
+	})
 }
 
 // tol is issue 4's bound: |got - want| <= 1e-4 + 1e-4·|want|.
@@ -55,12 +58,18 @@ func fixture(t *testing.T, f *weights.File, name string) []float32 {
 	return v
 }
 
-// TestGoldenSampling runs the fixture's guided sampling (PyTorch float64,
-// its own noise) through Generate with the default Euler solver: the
-// latents and guided velocities of the first three steps and the final
-// latents match within 1e-4; the loop is closed, so errors accumulate.
+// TestGoldenSampling runs each fixture's guided sampling (PyTorch
+// float64, its own noise) through Generate with the default Euler solver:
+// the latents and guided velocities of the first three steps and the
+// final latents match within 1e-4 (the loop is closed, so errors
+// accumulate), and the decoded clip (8-bit frames, waveform) is within
+// 40 dB PSNR of the reference's.
 func TestGoldenSampling(t *testing.T) {
-	f, p, info := golden(t, 0)
+	forEachGolden(t, func(t *testing.T, d tensortest.DemoFixture) { goldenSampling(t, d) })
+}
+
+func goldenSampling(t *testing.T, d tensortest.DemoFixture) {
+	f, p, info := goldenFixture(t, d, 0)
 	o := goldenOptions(p, info)
 	pl, err := p.plan(o)
 	if err != nil {
@@ -68,9 +77,10 @@ func TestGoldenSampling(t *testing.T) {
 	}
 	o.Noise = &Latents{Video: fixture(t, f, "sample.noise_v"), VideoShape: pl.video, Audio: fixture(t, f, "sample.noise_a"), AudioShape: pl.audio}
 	steps := 0
+	var sigmas []float32
 	o.Callback = func(s StepInfo) error {
 		steps++
-		compareValues(t, "sigma", []float32{float32(s.Sigma)}, fixture(t, f, "sample.sigmas")[s.Index:s.Index+1])
+		sigmas = append(sigmas, float32(s.Sigma))
 		if s.Index < 3 {
 			p := "sample.step" + string(rune('0'+s.Index)) + "."
 			compareValues(t, p+"xv", s.Latents().Video, fixture(t, f, p+"xv"))
@@ -87,6 +97,7 @@ func TestGoldenSampling(t *testing.T) {
 	if steps != info.Steps || len(res.Timings.Steps) != info.Steps {
 		t.Errorf("%d callbacks, %d step timings, want %d", steps, len(res.Timings.Steps), info.Steps)
 	}
+	compareValues(t, "sigmas", sigmas, fixture(t, f, "sample.sigmas")[:info.Steps])
 	compareValues(t, "sample.zv", res.Latents.Video, fixture(t, f, "sample.zv"))
 	compareValues(t, "sample.za", res.Latents.Audio, fixture(t, f, "sample.za"))
 
@@ -111,47 +122,45 @@ func TestGoldenSampling(t *testing.T) {
 	if st.Frames != F || len(pix) != 4*F*H*W {
 		t.Fatalf("decoded %d frames (%d bytes), reference %d of %dx%d", st.Frames, len(pix), F, H, W)
 	}
-	se, differ := 0.0, 0
+	got, want := make([]float32, 0, 3*F*H*W), make([]float32, 0, 3*F*H*W)
 	for fr := range F {
 		for c := range 3 {
 			for i := range H * W {
-				d := float64(pix[4*(fr*H*W+i)+c]) - float64(vae.PixelByte(ref[(c*F+fr)*H*W+i]))
-				se += d * d
-				if d != 0 {
-					differ++
-				}
+				got = append(got, float32(pix[4*(fr*H*W+i)+c]))
+				want = append(want, float32(vae.PixelByte(ref[(c*F+fr)*H*W+i])))
 			}
 		}
 	}
-	vpsnr := 10 * math.Log10(255*255/math.Max(se/float64(3*F*H*W), 1e-12))
+	tensortest.CheckPSNR(t, "decoded frames (bytes)", got, want, 255, minPSNR)
 	refWave := fixture(t, f, "sample.wave")
 	if len(wave) != len(refWave) {
 		t.Fatalf("decoded %d samples, reference %d", len(wave), len(refWave))
 	}
-	se = 0
-	maxd := 0.0
 	for i, w := range refWave {
-		d := float64(wave[i]) - float64(min(max(w, -1), 1))
-		se += d * d
-		maxd = max(maxd, math.Abs(d))
+		refWave[i] = min(max(w, -1), 1)
 	}
-	apsnr := 10 * math.Log10(4/math.Max(se/float64(len(refWave)), 1e-20)) // peak-to-peak 2
-	t.Logf("decoded frames: %d of %d bytes differ, PSNR %.1f dB (capped at MSE 1e-12); waveform max abs err %.3g, PSNR %.1f dB (peak-to-peak 2)",
-		differ, 3*F*H*W, vpsnr, maxd, apsnr)
-	if vpsnr < 40 || apsnr < 40 {
-		t.Errorf("decoded clip below 40 dB PSNR: video %.1f, audio %.1f", vpsnr, apsnr)
-	}
+	// Peak 2: the waveform's peak-to-peak range [-1, 1].
+	tensortest.CheckPSNR(t, "decoded waveform", wave, refWave, 2, minPSNR)
 }
 
-// TestDeterminism: the same seed gives bit-identical latents with 1 and 2
-// threads, and another seed different ones.
+// minPSNR is issue 4's bound on the full run's decoded frames and
+// waveform against the reference, in dB.
+const minPSNR = 40
+
+// TestDeterminism: on each fixture's model the same seed gives
+// bit-identical latents with 1 and 2 threads, and another seed different
+// ones.
 func TestDeterminism(t *testing.T) {
+	forEachGolden(t, func(t *testing.T, d tensortest.DemoFixture) { determinism(t, d) })
+}
+
+func determinism(t *testing.T, d tensortest.DemoFixture) {
 	var outs []*Latents
 	for _, c := range []struct {
 		threads int
 		seed    uint64
 	}{{1, 42}, {2, 42}, {2, 43}} {
-		_, p, info := golden(t, c.threads)
+		_, p, info := goldenFixture(t, d, c.threads)
 		o := goldenOptions(p, info)
 		o.Seed = c.seed
 		res, err := p.Generate(context.Background(), o)

@@ -1,7 +1,6 @@
 package vae
 
 import (
-	"sync"
 	"testing"
 
 	"github.com/lockstep-av/lockstep/backend"
@@ -10,29 +9,38 @@ import (
 	"github.com/lockstep-av/lockstep/weights"
 )
 
-// goldenPath is written by train/golden_demo.py --tiny-random; its tiny
-// weights live under "weights.".
-const goldenPath = "../model/demo/testdata/golden_tiny.safetensors"
+// loadFixture opens the demo fixture d (tensortest.OpenDemoFixture: a
+// missing checkpoint or fixture skips, a stale one fails) and loads its
+// VAEs on a CPU backend; it returns the reference file.
+func loadFixture(t testing.TB, d tensortest.DemoFixture) (*weights.File, backend.Backend, *Model) {
+	t.Helper()
+	g := tensortest.OpenDemoFixture(t, d)
+	b := cpu.New(0)
+	m, err := Load(g.Weights, b, g.Prefix)
+	if err != nil {
+		t.Fatalf("load %s VAEs from %s: %v", d.Name, g.WeightsName, err)
+	}
+	return g.Refs, b, m
+}
 
-var (
-	goldenOnce sync.Once
-	goldenFile *weights.File
-	goldenErr  error
-)
+// forEachGolden runs test on every demo fixture (tiny, checkpoint) as
+// subtests, with the reference file and the fixture's VAEs.
+func forEachGolden(t *testing.T, test func(t *testing.T, f *weights.File, b backend.Backend, m *Model)) {
+	t.Helper()
+	for _, d := range tensortest.DemoFixtures {
+		t.Run(d.Name, func(t *testing.T) {
+			f, b, m := loadFixture(t, d)
+			test(t, f, b, m)
+		})
+	}
+}
 
-// golden opens the fixtures and loads the tiny VAEs on a CPU backend.
+// golden returns the tiny fixture (train/golden_demo.py --tiny-random,
+// weights inside under "weights.") and its VAEs: the small model of the
+// tests that are not golden comparisons.
 func golden(t testing.TB) (*weights.File, backend.Backend, *Model) {
 	t.Helper()
-	goldenOnce.Do(func() { goldenFile, goldenErr = weights.Open(goldenPath) })
-	if goldenErr != nil {
-		t.Fatalf("open golden fixtures: %v", goldenErr)
-	}
-	b := cpu.New(0)
-	m, err := Load(goldenFile, b, "weights.")
-	if err != nil {
-		t.Fatalf("load tiny VAEs: %v", err)
-	}
-	return goldenFile, b, m
+	return loadFixture(t, tensortest.TinyFixture)
 }
 
 // tol bounds |got - want| <= Abs + Rel·|want|.

@@ -11,49 +11,51 @@ import (
 
 	"github.com/lockstep-av/lockstep/backend"
 	"github.com/lockstep-av/lockstep/internal/tensortest"
+	"github.com/lockstep-av/lockstep/weights"
 )
 
 // TestLockstepGoldenSample decodes the golden sampling run's final
 // normalised latents (5 frames of 32×32, 6667 samples) in lockstep and
 // compares with the reference frames and waveform.
 func TestLockstepGoldenSample(t *testing.T) {
-	f, b, m := golden(t)
-	zv, za := tensortest.Tensor(t, f, b, "sample.zv"), tensortest.Tensor(t, f, b, "sample.za")
-	wantFrames, fshape := tensortest.Values(t, f, "sample.frames")
-	wantWave, _ := tensortest.Values(t, f, "sample.wave")
-	var gotPix, wantPix []float32
-	var gotWave []float32
-	frame := 0
-	sink := func(frames []*image.RGBA, audio []float32) error {
-		n, hw := fshape[2], fshape[3]*fshape[4]
-		for _, img := range frames {
-			for c := range 3 {
-				for i := range hw {
-					gotPix = append(gotPix, float32(img.Pix[4*i+c]))
-					wantPix = append(wantPix, float32(PixelByte(wantFrames[(c*n+frame)*hw+i])))
+	forEachGolden(t, func(t *testing.T, f *weights.File, b backend.Backend, m *Model) {
+		zv, za := tensortest.Tensor(t, f, b, "sample.zv"), tensortest.Tensor(t, f, b, "sample.za")
+		wantFrames, fshape := tensortest.Values(t, f, "sample.frames")
+		wantWave, _ := tensortest.Values(t, f, "sample.wave")
+		var gotPix, wantPix []float32
+		var gotWave []float32
+		frame := 0
+		sink := func(frames []*image.RGBA, audio []float32) error {
+			n, hw := fshape[2], fshape[3]*fshape[4]
+			for _, img := range frames {
+				for c := range 3 {
+					for i := range hw {
+						gotPix = append(gotPix, float32(img.Pix[4*i+c]))
+						wantPix = append(wantPix, float32(PixelByte(wantFrames[(c*n+frame)*hw+i])))
+					}
 				}
+				frame++
 			}
-			frame++
+			gotWave = append(gotWave, audio...)
+			return nil
 		}
-		gotWave = append(gotWave, audio...)
-		return nil
-	}
-	st, err := NewLockstep(m).Decode(context.Background(), b.NewContext(), zv, za, sink)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.Frames != fshape[2] || frame != fshape[2] || len(gotWave) != len(wantWave) || st.Samples != len(wantWave) {
-		t.Fatalf("stats %+v, sink got %d frames %d samples; want %d frames %d samples", st, frame, len(gotWave), fshape[2], len(wantWave))
-	}
-	if st.PaddedAudio != 0 {
-		t.Errorf("padded %d samples, want 0", st.PaddedAudio)
-	}
-	// Bytes may differ by one where the float value sits at a rounding edge.
-	compare(t, "sample.frames (bytes)", gotPix, wantPix, tol{Abs: 1})
-	for i := range wantWave {
-		wantWave[i] = clampSample(wantWave[i])
-	}
-	compare(t, "sample.wave", gotWave, wantWave, goldenTol)
+		st, err := NewLockstep(m).Decode(context.Background(), b.NewContext(), zv, za, sink)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Frames != fshape[2] || frame != fshape[2] || len(gotWave) != len(wantWave) || st.Samples != len(wantWave) {
+			t.Fatalf("stats %+v, sink got %d frames %d samples; want %d frames %d samples", st, frame, len(gotWave), fshape[2], len(wantWave))
+		}
+		if st.PaddedAudio != 0 {
+			t.Errorf("padded %d samples, want 0", st.PaddedAudio)
+		}
+		// Bytes may differ by one where the float value sits at a rounding edge.
+		compare(t, "sample.frames (bytes)", gotPix, wantPix, tol{Abs: 1})
+		for i := range wantWave {
+			wantWave[i] = clampSample(wantWave[i])
+		}
+		compare(t, "sample.wave", gotWave, wantWave, goldenTol)
+	})
 }
 
 // randomLatents returns normalised latents with F' latent frames of h×w

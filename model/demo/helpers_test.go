@@ -2,6 +2,7 @@ package demo
 
 import (
 	"encoding/json"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -11,11 +12,8 @@ import (
 	"github.com/lockstep-av/lockstep/weights"
 )
 
-// goldenPath is written by train/golden_demo.py --tiny-random: float64
-// PyTorch references (stored as F32) with the tiny model's fp16 weights
-// under the prefix "weights.".
-const goldenPath = "testdata/golden_tiny.safetensors"
-
+// goldenPrefix is the name prefix of the tiny fixture's fp16 weights
+// (train/golden_demo.py --tiny-random).
 const goldenPrefix = "weights."
 
 // goldenInfo is the fixture's "golden" metadata.
@@ -34,32 +32,68 @@ type goldenInfo struct {
 	DiTAudioTokens int     `json:"dit_audio_tokens"`
 }
 
-var (
-	goldenOnce  sync.Once
-	goldenFile  *weights.File
-	goldenModel *Model
-	goldenMeta  goldenInfo
-	goldenErr   error
-)
+// fixture is an opened golden fixture (tensortest.DemoFixtures) with its
+// model loaded on a CPU backend.
+type fixture struct {
+	*tensortest.Golden
+	m    *Model
+	info goldenInfo
+}
 
-// golden opens the fixture, loads the tiny model on a CPU backend and
-// returns them with a fresh context.
+// parts returns the reference file, the model, the metadata and a fresh
+// context.
+func (fx *fixture) parts() (*weights.File, *Model, goldenInfo, backend.Context) {
+	return fx.Refs, fx.m, fx.info, fx.m.DiT.b.NewContext()
+}
+
+// loaded caches one fixture's model per test binary.
+type loaded struct {
+	once sync.Once
+	fx   *fixture
+	err  error
+}
+
+var fixtures sync.Map // fixture name → *loaded
+
+// openFixture opens d (skipping when the checkpoint or its fixture is
+// absent, failing when stale) and loads its model once.
+func openFixture(t testing.TB, d tensortest.DemoFixture) *fixture {
+	t.Helper()
+	g := tensortest.OpenDemoFixture(t, d)
+	v, _ := fixtures.LoadOrStore(d.Name, &loaded{})
+	l := v.(*loaded)
+	l.once.Do(func() {
+		fx := &fixture{Golden: g}
+		if l.err = json.Unmarshal(g.Info, &fx.info); l.err != nil {
+			return
+		}
+		if fx.m, l.err = LoadPrefix(cpu.New(0), g.Weights, g.Prefix); l.err != nil {
+			l.err = fmt.Errorf("load %s: %w", g.WeightsName, l.err)
+			return
+		}
+		l.fx = fx
+	})
+	if l.err != nil {
+		t.Fatalf("golden fixture %s: %v", d.Name, l.err)
+	}
+	return l.fx
+}
+
+// forEachGolden runs test on every demo fixture (tiny, checkpoint) as
+// subtests.
+func forEachGolden(t *testing.T, test func(t *testing.T, fx *fixture)) {
+	t.Helper()
+	for _, d := range tensortest.DemoFixtures {
+		t.Run(d.Name, func(t *testing.T) { test(t, openFixture(t, d)) })
+	}
+}
+
+// golden returns the tiny fixture (weights inside, under goldenPrefix),
+// its model, metadata and a fresh context: the small model of the tests
+// that are not golden comparisons.
 func golden(t testing.TB) (*weights.File, *Model, goldenInfo, backend.Context) {
 	t.Helper()
-	goldenOnce.Do(func() {
-		goldenFile, goldenErr = weights.Open(goldenPath)
-		if goldenErr != nil {
-			return
-		}
-		if goldenErr = json.Unmarshal([]byte(goldenFile.Metadata()["golden"]), &goldenMeta); goldenErr != nil {
-			return
-		}
-		goldenModel, goldenErr = LoadPrefix(cpu.New(0), goldenFile, goldenPrefix)
-	})
-	if goldenErr != nil {
-		t.Fatalf("golden fixture: %v", goldenErr)
-	}
-	return goldenFile, goldenModel, goldenMeta, goldenModel.DiT.b.NewContext()
+	return openFixture(t, tensortest.TinyFixture).parts()
 }
 
 // moduleTol is issue 4's bound for every module in float32:

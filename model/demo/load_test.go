@@ -148,26 +148,28 @@ func TestRandomCheckpointSeeded(t *testing.T) {
 	}
 }
 
-// TestGoldenTensorNames checks that the fixture's text. and dit. tensors
-// (PyTorch state_dict names) are exactly SPEC.md's, with its shapes.
+// TestGoldenTensorNames checks that each fixture's model tensors text.
+// and dit. (PyTorch state_dict names) are exactly SPEC.md's, with its
+// shapes.
 func TestGoldenTensorNames(t *testing.T) {
-	f, m, _, _ := golden(t)
-	want := tensorShapes(m.Config)
-	n := 0
-	for _, name := range f.Names() {
-		short, ok := strings.CutPrefix(name, goldenPrefix)
-		if !ok || !(strings.HasPrefix(short, "text.") || strings.HasPrefix(short, "dit.")) {
-			continue
+	forEachGolden(t, func(t *testing.T, fx *fixture) {
+		f, want := fx.Weights, tensorShapes(fx.m.Config)
+		n := 0
+		for _, name := range f.Names() {
+			short, ok := strings.CutPrefix(name, fx.Prefix)
+			if !ok || !(strings.HasPrefix(short, "text.") || strings.HasPrefix(short, "dit.")) {
+				continue
+			}
+			n++
+			info, _ := f.Info(name)
+			if ws, ok := want[short]; !ok || !slices.Equal(ws, info.Shape) {
+				t.Errorf("%s %v: spec says %v", short, info.Shape, ws)
+			}
 		}
-		n++
-		info, _ := f.Info(name)
-		if ws, ok := want[short]; !ok || !slices.Equal(ws, info.Shape) {
-			t.Errorf("%s %v: spec says %v", short, info.Shape, ws)
+		if n != len(want) {
+			t.Errorf("%s has %d text./dit. tensors, spec lists %d", fx.WeightsName, n, len(want))
 		}
-	}
-	if n != len(want) {
-		t.Errorf("fixture has %d text./dit. tensors, spec lists %d", n, len(want))
-	}
+	})
 }
 
 // stripped copies the golden checkpoint tensors without the "weights."

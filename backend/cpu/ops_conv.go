@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/lockstep-av/lockstep/backend"
+	fastgemm "github.com/lockstep-av/lockstep/backend/cpu/internal/gemm"
 )
 
 // convTileFloats bounds the im2col scratch of one worker (floats).
@@ -153,7 +154,7 @@ func (c *Context) Conv(x, w, bias backend.Tensor, p backend.ConvParams) backend.
 	if out.Len() == 0 {
 		return out
 	}
-	wd := c.convWeights(w)
+	wd := c.convWeights("Conv", w)
 	if d := newConvDirect(g); d != nil {
 		c.convDirectRun(d, out.data, xd, wd, bd)
 		return out
@@ -304,18 +305,23 @@ func transposeInto(dst []float32, ld int, src []float32, n, c int, bias []float3
 }
 
 // convWeights returns w's values as float32 like f32, widening
-// half-precision weights on all threads (a decoder's convolutions widen
-// their f16 weights on every call).
-func (c *Context) convWeights(w backend.Tensor) []float32 {
-	ct := tensorOf("Conv", w)
-	if ct.dtype == backend.F32 {
-		return ct.data
+// half-precision weights with package gemm's vector widening, on all
+// threads (a decoder's convolutions widen their f16 weights on every call,
+// and a streaming decoder on every window).
+func (c *Context) convWeights(op string, w backend.Tensor) []float32 {
+	ct := tensorOf(op, w)
+	if ct.dtype != backend.F16 && ct.dtype != backend.BF16 {
+		return c.f32(op, w)
 	}
 	buf := c.alloc(ct.Len())
 	const grain = 1 << 14
 	c.b.parallelFor((len(buf)+grain-1)/grain, 1, func(lo, hi int) {
 		a, b := lo*grain, min(hi*grain, len(buf))
-		widen(buf[a:b], ct.dtype, ct.raw[2*a:2*b])
+		if ct.dtype == backend.F16 {
+			fastgemm.WidenF16(buf[a:b], ct.raw[2*a:2*b])
+		} else {
+			fastgemm.WidenBF16(buf[a:b], ct.raw[2*a:2*b])
+		}
 	})
 	return buf
 }

@@ -78,7 +78,7 @@ func (g *convTGeom) inputRange(t0, t1 int) (lo, hi int) {
 // written by one task, so results do not depend on the thread count.
 func (c *Context) ConvTranspose1d(x, w, bias backend.Tensor, p backend.ConvTransposeParams) backend.Tensor {
 	g := newConvTGeom(x, w, bias, p)
-	xd, wd := c.f32("ConvTranspose1d", x), c.f32("ConvTranspose1d", w)
+	xd, wd := c.f32("ConvTranspose1d", x), c.convWeights("ConvTranspose1d", w)
 	var bd []float32
 	if bias != nil {
 		bd = c.f32("ConvTranspose1d", bias)

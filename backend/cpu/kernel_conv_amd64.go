@@ -6,11 +6,13 @@ import (
 	"fmt"
 
 	"golang.org/x/sys/cpu"
+
+	"github.com/lockstep-av/lockstep/backend"
 )
 
-// convKernel4x96AVX512 and convKernel4x80AVX512 are the AVX-512 tile
-// kernels of the direct convolution (kernel_conv_avx512_amd64.s);
-// convKernelGo is their reference loop.
+// The AVX-512 tile kernels of the direct convolution
+// (kernel_conv_avx512_amd64.s), 4×96 and 4×80, reading float32, f16 or
+// bf16 weights; convKernelGo is their reference loop.
 //
 //go:noescape
 func convKernel4x96AVX512(kc int, a *float32, lda int, b *float32, offs *int, c *float32, ldc int, add bool, bias *float32)
@@ -18,30 +20,52 @@ func convKernel4x96AVX512(kc int, a *float32, lda int, b *float32, offs *int, c 
 //go:noescape
 func convKernel4x80AVX512(kc int, a *float32, lda int, b *float32, offs *int, c *float32, ldc int, add bool, bias *float32)
 
+//go:noescape
+func convKernel4x96F16AVX512(kc int, a *byte, lda int, b *float32, offs *int, c *float32, ldc int, add bool, bias *float32)
+
+//go:noescape
+func convKernel4x80F16AVX512(kc int, a *byte, lda int, b *float32, offs *int, c *float32, ldc int, add bool, bias *float32)
+
+//go:noescape
+func convKernel4x96BF16AVX512(kc int, a *byte, lda int, b *float32, offs *int, c *float32, ldc int, add bool, bias *float32)
+
+//go:noescape
+func convKernel4x80BF16AVX512(kc int, a *byte, lda int, b *float32, offs *int, c *float32, ldc int, add bool, bias *float32)
+
 // convTileAVX512 checks the operands of one tile and runs the assembly
-// kernel on them.
-func convTileAVX512(nr, kc int, a []float32, lda int, b []float32, st convSteps, c []float32, ldc int, add bool, bias []float32) {
+// kernel for its width and weight type on them.
+func convTileAVX512(nr, kc int, a convRows, b []float32, st convSteps, c []float32, ldc int, add bool, bias []float32) {
 	if kc == 0 {
-		convKernelGo(nr, 0, a, lda, b, st, c, ldc, add, bias)
+		convKernelGo(nr, 0, a, b, st, c, ldc, add, bias)
 		return
 	}
-	checkConvTile(nr, kc, a, lda, b, st, c, ldc, bias)
+	checkConvTile(nr, kc, a, b, st, c, ldc, bias)
 	var bp *float32
 	if bias != nil {
 		bp = &bias[0]
 	}
-	switch nr {
-	case 96:
-		convKernel4x96AVX512(kc, &a[0], lda, &b[0], &st.offs[0], &c[0], ldc, add, bp)
-	case 80:
-		convKernel4x80AVX512(kc, &a[0], lda, &b[0], &st.offs[0], &c[0], ldc, add, bp)
+	switch {
+	case a.dt == backend.F32 && nr == 96:
+		convKernel4x96AVX512(kc, &a.f32[0], a.lda, &b[0], &st.offs[0], &c[0], ldc, add, bp)
+	case a.dt == backend.F32 && nr == 80:
+		convKernel4x80AVX512(kc, &a.f32[0], a.lda, &b[0], &st.offs[0], &c[0], ldc, add, bp)
+	case a.dt == backend.F16 && nr == 96 && convTileHalf:
+		convKernel4x96F16AVX512(kc, &a.raw[0], a.lda, &b[0], &st.offs[0], &c[0], ldc, add, bp)
+	case a.dt == backend.F16 && nr == 80 && convTileHalf:
+		convKernel4x80F16AVX512(kc, &a.raw[0], a.lda, &b[0], &st.offs[0], &c[0], ldc, add, bp)
+	case a.dt == backend.BF16 && nr == 96 && convTileHalf:
+		convKernel4x96BF16AVX512(kc, &a.raw[0], a.lda, &b[0], &st.offs[0], &c[0], ldc, add, bp)
+	case a.dt == backend.BF16 && nr == 80 && convTileHalf:
+		convKernel4x80BF16AVX512(kc, &a.raw[0], a.lda, &b[0], &st.offs[0], &c[0], ldc, add, bp)
 	default:
-		panic(fmt.Sprintf("cpu: no %d-wide conv tile kernel", nr))
+		panic(fmt.Sprintf("cpu: no %d-wide %v conv tile kernel", nr, a.dt))
 	}
 }
 
 func init() {
 	if cpu.X86.HasAVX512F {
 		convTile = convTileAVX512
+		// The half-precision kernels broadcast 16-bit words.
+		convTileHalf = cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL
 	}
 }

@@ -1,6 +1,10 @@
 package cpu
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/lockstep-av/lockstep/backend"
+)
 
 // Tiles of the direct convolution kernel are convMR output channels by
 // nr consecutive output positions, nr one of convWidths (16-float
@@ -27,7 +31,7 @@ func convWidthCost(nr int) float64 {
 
 // convTileFunc computes one convMR×nr tile of a direct convolution (see
 // convKernelGo for the reference loop).
-type convTileFunc func(nr, kc int, a []float32, lda int, b []float32, st convSteps, c []float32, ldc int, add bool, bias []float32)
+type convTileFunc func(nr, kc int, a convRows, b []float32, st convSteps, c []float32, ldc int, add bool, bias []float32)
 
 // convSteps are the input offsets of a direct convolution's steps (one per
 // weight column), with an upper bound of all of them, so that a tile's
@@ -57,17 +61,61 @@ func (s convSteps) from(p int) convSteps { return convSteps{offs: s.offs[p:], hi
 // the im2col path). Tests may point it at convKernelGo.
 var convTile convTileFunc
 
+// convTileHalf reports whether convTile reads f16/bf16 weights itself;
+// otherwise the direct path widens them first.
+var convTileHalf bool
+
+// convRows is the weight operand of a direct tile: convMR rows with row
+// stride lda (in elements) of float32 values, or of raw little-endian
+// f16/bf16 values that the kernels widen exactly as they read them.
+type convRows struct {
+	f32 []float32
+	raw []byte
+	dt  backend.DType // F32, F16 or BF16
+	lda int
+}
+
+// from returns the rows from step p on.
+func (a convRows) from(p int) convRows {
+	if a.dt == backend.F32 {
+		a.f32 = a.f32[p:]
+	} else {
+		a.raw = a.raw[2*p:]
+	}
+	return a
+}
+
+// elems is the number of elements the operand holds.
+func (a convRows) elems() int {
+	if a.dt == backend.F32 {
+		return len(a.f32)
+	}
+	return len(a.raw) / 2
+}
+
+// row returns steps [0, kc) of row i as float32 (widened into buf when
+// raw).
+func (a convRows) row(i, kc int, buf []float32) []float32 {
+	if a.dt == backend.F32 {
+		return a.f32[i*a.lda : i*a.lda+kc]
+	}
+	if kc > 0 {
+		widen(buf[:kc], a.dt, a.raw[2*i*a.lda:2*(i*a.lda+kc)])
+	}
+	return buf[:kc]
+}
+
 // convKernelGo is the reference loop of the direct convolution's tile
-// kernel: a holds convMR rows of weights with row stride lda (a[i·lda+p]
-// is output channel i's weight for step p), step p reads nr consecutive
-// input values at b[offs[p]:], and the tile is written to c
-// with row stride ldc, after adding bias[i] to row i when bias is not nil:
+// kernel: a holds convMR rows of weights (A(i, p) is output channel i's
+// weight for step p), step p reads nr consecutive input values at
+// b[offs[p]:], and the tile is written to c with row stride ldc, after
+// adding bias[i] to row i when bias is not nil:
 //
 //	for i := range convMR {
 //		for j := range nr {
 //			var s float32
 //			for p := range kc {
-//				s += a[i*lda+p] * b[offs[p]+j] // fused multiply-add in assembly
+//				s += A(i, p) * b[offs[p]+j] // fused multiply-add in assembly
 //			}
 //			if add {
 //				s = c[i*ldc+j] + s
@@ -78,16 +126,15 @@ var convTile convTileFunc
 //			c[i*ldc+j] = s
 //		}
 //	}
-func convKernelGo(nr, kc int, a []float32, lda int, b []float32, st convSteps, c []float32, ldc int, add bool, bias []float32) {
-	checkConvTile(nr, kc, a, lda, b, st, c, ldc, bias)
+func convKernelGo(nr, kc int, a convRows, b []float32, st convSteps, c []float32, ldc int, add bool, bias []float32) {
+	checkConvTile(nr, kc, a, b, st, c, ldc, bias)
 	offs := st.offs
 	var acc [convMR * convNR]float32
-	for p := range kc {
-		src := b[offs[p]:][:nr]
-		for i := range convMR {
-			av := a[i*lda+p]
-			row := acc[i*nr : (i+1)*nr]
-			for j, bv := range src {
+	buf := make([]float32, kc)
+	for i := range convMR {
+		row := acc[i*nr : (i+1)*nr]
+		for p, av := range a.row(i, kc, buf) {
+			for j, bv := range b[offs[p]:][:nr] {
 				row[j] += av * bv
 			}
 		}
@@ -108,10 +155,10 @@ func convKernelGo(nr, kc int, a []float32, lda int, b []float32, st convSteps, c
 
 // checkConvTile panics unless the operands cover everything a tile kernel
 // touches, so that the assembly never reads or writes outside them.
-func checkConvTile(nr, kc int, a []float32, lda int, b []float32, st convSteps, c []float32, ldc int, bias []float32) {
-	if nr < 1 || nr > convNR || kc < 0 || (bias != nil && len(bias) < convMR) || lda < kc || len(a) < (convMR-1)*lda+kc ||
-		len(st.offs) < kc || st.hi+nr > len(b) || ldc < nr || len(c) < (convMR-1)*ldc+nr {
+func checkConvTile(nr, kc int, a convRows, b []float32, st convSteps, c []float32, ldc int, bias []float32) {
+	if nr < 1 || nr > convNR || kc < 0 || (bias != nil && len(bias) < convMR) || a.lda < kc ||
+		a.elems() < (convMR-1)*a.lda+kc || len(st.offs) < kc || st.hi+nr > len(b) || ldc < nr || len(c) < (convMR-1)*ldc+nr {
 		panic(fmt.Sprintf("cpu: conv tile operands too short (nr %d, kc %d, a %d with stride %d, steps %d reaching %d, b %d, c %d, ldc %d)",
-			nr, kc, len(a), lda, len(st.offs), st.hi+nr, len(b), len(c), ldc))
+			nr, kc, a.elems(), a.lda, len(st.offs), st.hi+nr, len(b), len(c), ldc))
 	}
 }

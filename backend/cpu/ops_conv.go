@@ -154,11 +154,19 @@ func (c *Context) Conv(x, w, bias backend.Tensor, p backend.ConvParams) backend.
 	if out.Len() == 0 {
 		return out
 	}
-	wd := c.convWeights("Conv", w)
 	if d := newConvDirect(g); d != nil {
-		c.convDirectRun(d, out.data, xd, wd, bd)
+		// Half-precision weights are read as they are where the tile
+		// kernels widen them.
+		rows := convRows{dt: backend.F32, lda: d.k}
+		if wt := tensorOf("Conv", w); convTileHalf && (wt.dtype == backend.F16 || wt.dtype == backend.BF16) {
+			rows.raw, rows.dt = wt.raw, wt.dtype
+		} else {
+			rows.f32 = c.convWeights("Conv", w)
+		}
+		c.convDirectRun(d, out.data, xd, rows, bd)
 		return out
 	}
+	wd := c.convWeights("Conv", w)
 
 	cinG, coutG, npos := g.cinG(), g.coutG(), g.outVol()
 	if cinG == 1 {

@@ -150,25 +150,27 @@ func padValue(in []float32, i int) float32 {
 }
 
 // weightPanels returns, per group, the weight rows of each convMR-row
-// panel with their row stride: the group's rows of w [Cout, cinG·kvol] in
-// place, except a last panel of fewer than convMR rows, which is copied
-// with zero rows below into tail (groups·convMR·k floats).
-func (d *convDirect) weightPanels(w, tail []float32) func(grp, r int) []float32 {
+// panel: the group's rows of w [Cout, cinG·kvol] in place (float32 or
+// f16/bf16, row stride k), except a last panel of fewer than convMR rows,
+// which is widened with zero rows below into tail (groups·convMR·k floats).
+func (d *convDirect) weightPanels(w convRows, tail []float32) func(grp, r int) convRows {
 	g := d.g
 	coutG := g.coutG()
 	full := coutG / convMR * convMR
 	if full < coutG {
 		clear(tail)
 		for grp := range g.groups {
-			n := (coutG - full) * d.k
-			copy(tail[grp*convMR*d.k:][:n], w[(grp*coutG+full)*d.k:][:n])
+			for co := full; co < coutG; co++ {
+				dst := tail[(grp*convMR+co-full)*d.k:][:d.k]
+				copy(dst, w.from((grp*coutG+co)*d.k).row(0, d.k, dst))
+			}
 		}
 	}
-	return func(grp, r int) []float32 {
+	return func(grp, r int) convRows {
 		if r >= full {
-			return tail[grp*convMR*d.k : (grp+1)*convMR*d.k]
+			return convRows{f32: tail[grp*convMR*d.k : (grp+1)*convMR*d.k], dt: backend.F32, lda: d.k}
 		}
-		return w[(grp*coutG+r)*d.k : (grp*coutG+r+convMR)*d.k]
+		return w.from((grp*coutG + r) * d.k)
 	}
 }
 
@@ -187,7 +189,7 @@ func (d *convDirect) weightPanels(w, tail []float32) func(grp, r int) []float32 
 //
 //	out[b, co, z, y, x] = bias[co] + Σ_ci Σ_(kd,kh,kw) w[co, ci, kd, kh, kw] ·
 //		xpad[b, grp·cinG + ci, z + kd·dd, y + kh·dh, x + kw·dw]
-func (c *Context) convDirectRun(d *convDirect, out, x, w, bias []float32) {
+func (c *Context) convDirectRun(d *convDirect, out, x []float32, w convRows, bias []float32) {
 	g := d.g
 	xp := c.alloc(d.padLen())
 	c.padInput(xp, x, d)
@@ -250,7 +252,7 @@ func (c *Context) convDirectRun(d *convDirect, out, x, w, bias []float32) {
 					if biasPad != nil && pc+kc == d.k {
 						br = biasPad[grp*d.rows+r : grp*d.rows+r+convMR]
 					}
-					convTile(d.nr, kc, panel(grp, r)[pc:], d.k, src, st.from(pc), tmp[(r-r0)*d.nr:], d.nr, pc > 0, br)
+					convTile(d.nr, kc, panel(grp, r).from(pc), src, st.from(pc), tmp[(r-r0)*d.nr:], d.nr, pc > 0, br)
 				}
 			}
 			// Scatter the tile's real outputs (columns x < ow of each row).

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lockstep-av/lockstep/backend"
+	"github.com/lockstep-av/lockstep/internal/half"
 )
 
 // directCases add shapes that exercise the direct path's corners: several
@@ -20,6 +21,8 @@ var directCases = []convCase{
 	{name: "2d zero pad 2+1 shared column", x: []int{2, 5, 9, 11}, w: []int{6, 5, 3, 3}, bias: true, p: backend.ConvParams{PadBefore: []int{1, 2}, PadAfter: []int{2, 1}}},
 	{name: "2d zero pad 1+2 dil2", x: []int{1, 5, 9, 11}, w: []int{6, 5, 3, 3}, p: backend.ConvParams{Dilation: []int{1, 2}, PadBefore: []int{1, 1}, PadAfter: []int{1, 2}}},
 	{name: "3d two sgemm k blocks", x: []int{1, 48, 3, 6, 6}, w: []int{6, 48, 3, 3, 3}, bias: true, p: backend.ConvParams{PadBefore: []int{0, 1, 1}, PadAfter: []int{0, 1, 1}}},
+	{name: "3d f16 weights", x: []int{1, 16, 4, 9, 10}, w: []int{16, 16, 3, 3, 3}, bias: true, p: backend.ConvParams{PadBefore: []int{0, 1, 1}, PadAfter: []int{0, 1, 1}}, wdtype: backend.F16},
+	{name: "3d bf16 weights tail panel", x: []int{1, 8, 3, 6, 7}, w: []int{6, 8, 3, 3, 3}, p: backend.ConvParams{PadBefore: []int{0, 1, 1}, PadAfter: []int{0, 1, 1}}, wdtype: backend.BF16},
 	{name: "3d video 32ch", x: []int{1, 32, 4, 12, 10}, w: []int{32, 32, 3, 3, 3}, bias: true, p: backend.ConvParams{PadBefore: []int{0, 1, 1}, PadAfter: []int{0, 1, 1}}},
 }
 
@@ -104,13 +107,28 @@ func TestConvTileKernel(t *testing.T) {
 	}
 }
 
-// testConvTileKernel checks one tile kernel at width nr.
+// testConvTileKernel checks one tile kernel at width nr, with float32,
+// f16 and bf16 weights.
 func testConvTileKernel(t *testing.T, rng *rand.Rand, kname string, kern convTileFunc, nr, ldc int) {
-	{
+	for _, dt := range []backend.DType{backend.F32, backend.F16, backend.BF16} {
+		if dt != backend.F32 && !convTileHalf {
+			continue
+		}
 		for _, kc := range []int{0, 1, 7, 64} {
 			for _, add := range []bool{false, true} {
 				lda := kc + 3
-				a := spRand(rng, (convMR-1)*lda+kc)
+				af := spRand(rng, (convMR-1)*lda+kc)
+				a := convRows{f32: af, dt: dt, lda: lda}
+				if dt != backend.F32 {
+					a = convRows{raw: make([]byte, 2*len(af)), dt: dt, lda: lda}
+					if dt == backend.F16 {
+						half.F32ToF16(a.raw, af)
+						half.F16ToF32(af, a.raw)
+					} else {
+						half.F32ToBF16(a.raw, af)
+						half.BF16ToF32(af, a.raw)
+					}
+				}
 				b := spRand(rng, 1000)
 				offs := make([]int, kc)
 				for p := range offs {
@@ -129,7 +147,7 @@ func testConvTileKernel(t *testing.T, rng *rand.Rand, kname string, kern convTil
 					for j := range nr {
 						var s float64
 						for p := range kc {
-							s += float64(a[i*lda+p]) * float64(b[offs[p]+j])
+							s += float64(af[i*lda+p]) * float64(b[offs[p]+j])
 						}
 						if add {
 							s += float64(c[i*ldc+j])
@@ -140,8 +158,8 @@ func testConvTileKernel(t *testing.T, rng *rand.Rand, kname string, kern convTil
 						want[i*ldc+j] = s
 					}
 				}
-				kern(nr, kc, a, lda, b, newConvSteps(offs), c, ldc, add, bias)
-				spCheck(t, fmt.Sprintf("%s kc=%d add=%v", kname, kc, add), c, want, 1e-5, 1e-5)
+				kern(nr, kc, a, b, newConvSteps(offs), c, ldc, add, bias)
+				spCheck(t, fmt.Sprintf("%s %v kc=%d add=%v", kname, dt, kc, add), c, want, 1e-5, 1e-5)
 			}
 		}
 	}

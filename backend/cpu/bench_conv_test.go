@@ -39,12 +39,14 @@ func convPad3(t, pad int) backend.ConvParams {
 }
 
 // BenchmarkConv times the VAE decoders' convolution shapes on the
-// im2col path and on the direct path (where the shape takes it), on 1
-// and 2 threads, and reports GFLOP/s (2·Cout·Cin·kvol flops per output
-// position).
+// im2col path and on the direct path (where the shape takes it), with
+// float32 weights and (direct_f16w) with f16 weights as the checkpoints
+// store them, on 1 and 2 threads, and reports GFLOP/s (2·Cout·Cin·kvol
+// flops per output position) and CPU milliseconds per op (steadier than
+// wall time on a busy machine).
 func BenchmarkConv(b *testing.B) {
 	for _, s := range benchConvShapes {
-		for _, path := range []string{"im2col", "direct"} {
+		for _, path := range []string{"im2col", "direct", "direct_f16w"} {
 			for _, threads := range []int{1, 2} {
 				b.Run(fmt.Sprintf("%s/%s/threads=%d", s.name, path, threads), func(b *testing.B) {
 					saved := convTile
@@ -57,18 +59,23 @@ func BenchmarkConv(b *testing.B) {
 					c := be.newContext()
 					x, _ := be.FromFloat32(spRand(rng, backend.NumElements(s.x)), s.x...)
 					w, _ := be.FromFloat32(spRand(rng, backend.NumElements(s.w)), s.w...)
+					if path == "direct_f16w" {
+						w = c.Cast(w, backend.F16)
+					}
 					bias, _ := be.FromFloat32(spRand(rng, s.w[0]), s.w[0])
-					if path == "direct" && newConvDirect(newConvGeom(x, w, bias, s.p)) == nil {
+					if path != "im2col" && newConvDirect(newConvGeom(x, w, bias, s.p)) == nil {
 						b.Skip("shape takes the im2col path")
 					}
 					y := c.Conv(x, w, bias, s.p)
 					c.Reset()
 					b.ReportAllocs()
 					b.ResetTimer()
+					cpu0 := convBenchCPUTime()
 					for range b.N {
 						c.Conv(x, w, bias, s.p)
 						c.Reset()
 					}
+					b.ReportMetric(float64(convBenchCPUTime()-cpu0)/1e6/float64(b.N), "cpu_ms/op")
 					flops := 2 * float64(backend.NumElements(y.Shape())*backend.NumElements(s.w[1:]))
 					b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 				})

@@ -35,7 +35,8 @@ type AVIWriter struct {
 	clk   clock
 	audio audioQueue
 	hasA  bool
-	jpg   bytes.Buffer
+	jpg   jpegBuffer
+	jopt  jpeg.Options
 	pcm   []byte
 	err   error
 	done  bool
@@ -77,7 +78,7 @@ func CreateAVI(path string, p Params) (*AVIWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &AVIWriter{p: p, pf: pf, w: newRIFFWriter(pf.f), clk: clock{p: p}, hasA: p.SampleRate > 0}
+	a := &AVIWriter{p: p, pf: pf, w: newRIFFWriter(pf.f), clk: clock{p: p}, hasA: p.SampleRate > 0, jopt: jpeg.Options{Quality: p.JPEGQuality}}
 	a.audio.ch = p.Channels
 	a.riffSize = a.w.begin("RIFF", "AVI ")
 	hdr := a.header()
@@ -108,7 +109,7 @@ func (a *AVIWriter) WriteWindow(frames []*image.RGBA, audio []float32) error {
 	}
 	for _, f := range frames {
 		a.jpg.Reset()
-		if err := jpeg.Encode(&a.jpg, f, &jpeg.Options{Quality: a.p.JPEGQuality}); err != nil {
+		if err := jpeg.Encode(&a.jpg, f, &a.jopt); err != nil {
 			return a.fail(fmt.Errorf("media: encode frame %d: %w", a.frameCount(), err))
 		}
 		a.maybeSplit(a.jpg.Len() + 8 + 2*a.p.SamplesInFrame(a.frameCount())*a.p.Channels + 8)
@@ -122,6 +123,14 @@ func (a *AVIWriter) WriteWindow(frames []*image.RGBA, audio []float32) error {
 	}
 	return nil
 }
+
+// jpegBuffer is a bytes.Buffer with a no-op Flush, so that jpeg.Encode
+// writes into it directly instead of wrapping it in a new bufio.Writer for
+// every frame.
+type jpegBuffer struct{ bytes.Buffer }
+
+// Flush does nothing: the bytes are already in the buffer.
+func (*jpegBuffer) Flush() error { return nil }
 
 // frameCount returns the number of video chunks written.
 func (a *AVIWriter) frameCount() int {

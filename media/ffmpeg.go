@@ -126,6 +126,7 @@ func (m *MP4Writer) feed(w io.WriteCloser, s int) {
 			failed = true
 			m.q.setErr(err)
 		}
+		m.q.put(b)
 	}
 	w.Close()
 }
@@ -159,7 +160,8 @@ func (m *MP4Writer) WriteWindow(frames []*image.RGBA, audio []float32) error {
 		m.sendAudio(min(m.audio.avail(), m.p.SampleAt(m.clk.frames)-m.audio.emitted))
 	}
 	for _, f := range frames {
-		m.q.push(0, rgb24(f))
+		b := f.Bounds()
+		m.q.push(0, rgb24(m.q.get(3*b.Dx()*b.Dy()), f))
 	}
 	m.q.wait()
 	return nil
@@ -171,17 +173,16 @@ func (m *MP4Writer) sendAudio(n int) {
 		return
 	}
 	vals := m.audio.take(n)
-	b := make([]byte, 0, 4*len(vals))
+	b := m.q.get(4 * len(vals))
 	for _, v := range vals {
 		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(clip(v)))
 	}
 	m.q.push(1, b)
 }
 
-// rgb24 packs an RGBA image into RGB24 rows.
-func rgb24(f *image.RGBA) []byte {
+// rgb24 appends the RGB24 rows of an RGBA image to out.
+func rgb24(out []byte, f *image.RGBA) []byte {
 	b := f.Bounds()
-	out := make([]byte, 0, 3*b.Dx()*b.Dy())
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		row := f.Pix[f.PixOffset(b.Min.X, y):][:4*b.Dx()]
 		for x := 0; x < len(row); x += 4 {
@@ -279,7 +280,10 @@ func (t *tailBuffer) suffix() string {
 	return ": " + string(t.b)
 }
 
-// feedQueues are the video (0) and audio (1) queues of an MP4Writer.
+// feedQueues are the video (0) and audio (1) queues of an MP4Writer, with
+// a free list of the buffers already written to the pipes, which get
+// returns again: a long clip reuses a few buffers instead of allocating
+// one per frame.
 type feedQueues struct {
 	mu     sync.Mutex
 	cond   sync.Cond
@@ -288,6 +292,36 @@ type feedQueues struct {
 	limit  int
 	closed bool
 	err    error
+	spare  [][]byte // written buffers, for get
+}
+
+// maxSpare bounds the free list of feedQueues.
+const maxSpare = 64
+
+// get returns an empty buffer with capacity for n bytes, recycled when one
+// is large enough.
+func (q *feedQueues) get(n int) []byte {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for i := len(q.spare) - 1; i >= 0; i-- {
+		if b := q.spare[i]; cap(b) >= n {
+			last := len(q.spare) - 1
+			q.spare[i] = q.spare[last]
+			q.spare[last] = nil
+			q.spare = q.spare[:last]
+			return b[:0]
+		}
+	}
+	return make([]byte, 0, n)
+}
+
+// put returns a buffer that has been written to the free list.
+func (q *feedQueues) put(b []byte) {
+	q.mu.Lock()
+	if len(q.spare) < maxSpare {
+		q.spare = append(q.spare, b)
+	}
+	q.mu.Unlock()
 }
 
 func (q *feedQueues) init(limit int) {

@@ -20,7 +20,7 @@ type FrameDirWriter struct {
 	tmp   string
 	wav   *WAVWriter
 	clk   clock
-	enc   png.Encoder
+	enc   png.Encoder // with a one-buffer pool: frames reuse the encoder's buffers
 	err   error
 	done  bool
 }
@@ -42,7 +42,7 @@ func CreateFrameDir(path string, p Params) (*FrameDirWriter, error) {
 	if err := os.Mkdir(tmp, 0o755); err != nil {
 		return nil, fmt.Errorf("media: create %s: %w", path, err)
 	}
-	d := &FrameDirWriter{p: p, final: final, tmp: tmp, clk: clock{p: p}, enc: png.Encoder{CompressionLevel: png.BestSpeed}}
+	d := &FrameDirWriter{p: p, final: final, tmp: tmp, clk: clock{p: p}, enc: png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: new(pngBufferPool)}}
 	if p.SampleRate > 0 {
 		f, err := os.OpenFile(filepath.Join(tmp, "audio.wav"), os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
 		if err != nil {
@@ -88,6 +88,20 @@ func (d *FrameDirWriter) WriteWindow(frames []*image.RGBA, audio []float32) erro
 	}
 	return nil
 }
+
+// pngBufferPool keeps one png.EncoderBuffer for the frames of a writer
+// (encoding is sequential, so one is enough).
+type pngBufferPool struct{ b *png.EncoderBuffer }
+
+// Get implements png.EncoderBufferPool.
+func (p *pngBufferPool) Get() *png.EncoderBuffer {
+	b := p.b
+	p.b = nil
+	return b
+}
+
+// Put implements png.EncoderBufferPool.
+func (p *pngBufferPool) Put(b *png.EncoderBuffer) { p.b = b }
 
 // writePNG encodes img into the directory under name.
 func (d *FrameDirWriter) writePNG(name string, img image.Image) error {

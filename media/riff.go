@@ -13,7 +13,8 @@ type riffWriter struct {
 	f   *os.File
 	bw  *bufio.Writer
 	pos int64
-	err error // first write error; later writes are no-ops
+	err error   // first write error; later writes are no-ops
+	tmp [4]byte // staging for u32 and patch32 (no allocation per call)
 }
 
 func newRIFFWriter(f *os.File) *riffWriter {
@@ -32,22 +33,33 @@ func (w *riffWriter) write(b []byte) {
 	}
 }
 
+// writeString appends s (a chunk id or form type).
+func (w *riffWriter) writeString(s string) {
+	if w.err != nil {
+		return
+	}
+	n, err := w.bw.WriteString(s)
+	w.pos += int64(n)
+	if err != nil {
+		w.err = fmt.Errorf("write %s: %w", w.f.Name(), err)
+	}
+}
+
 // u32 appends a little-endian uint32.
 func (w *riffWriter) u32(v uint32) {
-	var b [4]byte
-	binary.LittleEndian.PutUint32(b[:], v)
-	w.write(b[:])
+	binary.LittleEndian.PutUint32(w.tmp[:], v)
+	w.write(w.tmp[:])
 }
 
 // chunk appends a chunk with the given id and payload, plus a pad byte when
 // the payload has odd length. It returns the offset of the payload.
 func (w *riffWriter) chunk(id string, data []byte) int64 {
-	w.write([]byte(id))
+	w.writeString(id)
 	w.u32(uint32(len(data)))
 	off := w.pos
 	w.write(data)
 	if len(data)%2 == 1 {
-		w.write([]byte{0})
+		w.writeString("\x00")
 	}
 	return off
 }
@@ -55,10 +67,10 @@ func (w *riffWriter) chunk(id string, data []byte) int64 {
 // begin starts a RIFF or LIST container ("RIFF"/"LIST" + size + form type)
 // and returns the offset of its size field, for end.
 func (w *riffWriter) begin(id, form string) int64 {
-	w.write([]byte(id))
+	w.writeString(id)
 	off := w.pos
 	w.u32(0)
-	w.write([]byte(form))
+	w.writeString(form)
 	return off
 }
 
@@ -69,9 +81,8 @@ func (w *riffWriter) end(sizeOff int64) {
 
 // patch32 overwrites 4 bytes at off with v.
 func (w *riffWriter) patch32(off int64, v uint32) {
-	var b [4]byte
-	binary.LittleEndian.PutUint32(b[:], v)
-	w.patch(off, b[:])
+	binary.LittleEndian.PutUint32(w.tmp[:], v)
+	w.patch(off, w.tmp[:])
 }
 
 // patch overwrites bytes already written at off.

@@ -10,19 +10,23 @@ import (
 // one stream: the input frames (axis 2) that later outputs still need,
 // which for stride 1 are the last (K-1)·Dilation frames. It lives in host
 // memory so that it survives the Reset of the per-chunk context. The zero
-// value is an empty cache (the start of a stream).
+// value is an empty cache (the start of a stream). Its host buffers are
+// overwritten from chunk to chunk, so a stream of equal chunks allocates no
+// host memory after the first; a copy of a cache in use shares them, so
+// Reset a copy before streaming into it.
 type CausalCache struct {
 	started bool
-	tail    []float32 // row-major [B, C, n, ...]
-	shape   []int     // nil when n = 0
+	tail    []float32 // row-major [B, C, n, ...]; capacity kept across chunks
+	shape   []int     // empty when n = 0; capacity kept across chunks
 }
 
-// Reset empties the cache, so the next chunk starts a new stream.
+// Reset empties the cache, so the next chunk starts a new stream. It also
+// drops the buffers, which a copy of the cache may share.
 func (c *CausalCache) Reset() { *c = CausalCache{} }
 
 // Frames is the number of cached input frames.
 func (c *CausalCache) Frames() int {
-	if c.shape == nil {
+	if len(c.shape) == 0 {
 		return 0
 	}
 	return c.shape[2]
@@ -53,7 +57,7 @@ func (ct causalTime) forward(ctx backend.Context, x backend.Tensor, cache *Causa
 			before[2] = pad
 			xp = ctx.Pad(x, before, make([]int, len(shape)), ct.mode, 0)
 		}
-	case cache.shape != nil:
+	case len(cache.shape) > 0:
 		if !slices.Equal(cache.shape[:2], shape[:2]) || !slices.Equal(cache.shape[3:], shape[3:]) {
 			backend.ShapePanic("nn.CausalConv", "chunk shape differs from the stream's earlier chunks", x)
 		}
@@ -65,12 +69,14 @@ func (ct causalTime) forward(ctx backend.Context, x backend.Tensor, cache *Causa
 		nOut = (n-span)/ct.st + 1
 	}
 	if cache != nil {
+		// xp holds its own copy of the old tail (Constant copies), so the
+		// tail's buffer can be overwritten now.
 		cache.started = true
-		cache.tail, cache.shape = nil, nil
+		cache.tail, cache.shape = cache.tail[:0], cache.shape[:0]
 		if used := nOut * ct.st; used < n {
 			rest := ctx.Slice(xp, 2, used, n)
-			cache.tail = ctx.Backend().Float32(rest)
-			cache.shape = slices.Clone(rest.Shape())
+			cache.tail = backend.Float32Into(ctx.Backend(), cache.tail, rest)
+			cache.shape = append(cache.shape, rest.Shape()...)
 		}
 	}
 	if nOut == 0 {

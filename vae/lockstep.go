@@ -59,9 +59,12 @@ type LockstepStats struct {
 
 // Decode decodes normalised latents zv [1, Zv, F', h, w] and za [1, Za, T]
 // and calls sink once per window, in time order. It copies zv and za to
-// host memory first, then Resets bctx after every window, so bctx must be
-// a context dedicated to decoding; the decoders' causal caches live in host
-// memory and memory stays bounded by one window whatever the clip length.
+// host memory first, then Resets bctx after the video and after the audio
+// part of every window, so bctx must be a context dedicated to decoding;
+// the decoders' causal caches live in host memory and memory stays bounded
+// by one window whatever the clip length. Once warm, a window allocates
+// no host buffer: the caches, the read-backs and the latent slices reuse
+// theirs, and bctx's arena its buffers.
 // ctx cancels between windows. An error of sink stops decoding and is
 // returned wrapped.
 func (l *LockstepDecoder) Decode(ctx context.Context, bctx backend.Context, zv, za backend.Tensor, sink Sink) (LockstepStats, error) {
@@ -86,11 +89,16 @@ func (l *LockstepDecoder) Decode(ctx context.Context, bctx backend.Context, zv, 
 	st.Samples = l.Config.Samples(st.Frames)
 
 	vstream, astream := l.Video.NewStream(), l.Audio.NewStream()
+	// Every host buffer below is reused from window to window, so after
+	// the first windows a window allocates (almost) nothing: memory does
+	// not depend on the clip length, and neither does the GC's pacing.
 	var (
 		frames  []*image.RGBA // reused frame buffers
 		pending []float32     // decoded samples [emitted, emitted+len) not yet emitted
 		out     []float32     // the window's audio
 		emitted int           // samples emitted so far
+		zbuf    []float32     // latent slice staging
+		ybuf    []float32     // decoded frames or samples read back
 	)
 	for a := 0; a < latents; a += win {
 		if err := ctx.Err(); err != nil {
@@ -99,13 +107,19 @@ func (l *LockstepDecoder) Decode(ctx context.Context, bctx backend.Context, zv, 
 		bEnd := min(a+win, latents)
 		// Video: latent frames [a, bEnd).
 		t0 := time.Now()
-		zc := sliceLatent5(bctx, hv, vs, a, bEnd)
+		var zc backend.Tensor
+		zc, zbuf = sliceLatent5(bctx, zbuf, hv, vs, a, bEnd)
 		y := vstream.Feed(bctx, vcfg.Denormalize(bctx, zc))
-		frames = toRGBA(frames, b.Float32(y), y.Shape())
+		ybuf = backend.Float32Into(b, ybuf, y)
+		frames = toRGBA(frames, ybuf, y.Shape())
 		if want := vcfg.Frames(bEnd) - vcfg.Frames(a); len(frames) != want {
 			return st, fmt.Errorf("lockstep decode: video decoder gave %d frames for latent frames [%d, %d), want %d", len(frames), a, bEnd, want)
 		}
 
+		// The frames are on the host now: free the video temporaries so
+		// that the audio decoder reuses their memory (the arena holds the
+		// larger of the two decoders' windows, not their sum).
+		bctx.Reset()
 		t1 := time.Now()
 		st.Video += t1.Sub(t0)
 
@@ -113,8 +127,10 @@ func (l *LockstepDecoder) Decode(ctx context.Context, bctx backend.Context, zv, 
 		target := l.Config.Samples(vcfg.Frames(bEnd))
 		need := min(acfg.Tokens(target), tokensAvail)
 		if fed := astream.Tokens(); need > fed {
-			zt := sliceLatent3(bctx, ha, as, fed, need)
-			pending = append(pending, b.Float32(astream.Feed(bctx, acfg.Denormalize(bctx, zt)))...)
+			var zt backend.Tensor
+			zt, zbuf = sliceLatent3(bctx, zbuf, ha, as, fed, need)
+			ybuf = backend.Float32Into(b, ybuf, astream.Feed(bctx, acfg.Denormalize(bctx, zt)))
+			pending = append(pending, ybuf...)
 			st.AudioTokens = need
 		}
 		n := target - emitted
@@ -149,24 +165,26 @@ func clampSample(v float32) float32 {
 }
 
 // sliceLatent5 copies latent frames [a, b) of host video latents v of
-// shape [1, C, F, h, w] into a tensor of ctx.
-func sliceLatent5(ctx backend.Context, v []float32, shape []int, a, b int) backend.Tensor {
+// shape [1, C, F, h, w] into a tensor of ctx, staged in buf's storage; it
+// returns the tensor and the staging buffer for reuse.
+func sliceLatent5(ctx backend.Context, buf, v []float32, shape []int, a, b int) (backend.Tensor, []float32) {
 	c, f, hw := shape[1], shape[2], shape[3]*shape[4]
-	buf := make([]float32, 0, c*(b-a)*hw)
+	buf = buf[:0]
 	for ch := range c {
 		buf = append(buf, v[(ch*f+a)*hw:(ch*f+b)*hw]...)
 	}
-	return ctx.Constant(buf, 1, c, b-a, shape[3], shape[4])
+	return ctx.Constant(buf, 1, c, b-a, shape[3], shape[4]), buf
 }
 
-// sliceLatent3 copies tokens [a, b) of host audio latents v [1, C, T].
-func sliceLatent3(ctx backend.Context, v []float32, shape []int, a, b int) backend.Tensor {
+// sliceLatent3 copies tokens [a, b) of host audio latents v [1, C, T] as
+// sliceLatent5 does.
+func sliceLatent3(ctx backend.Context, buf, v []float32, shape []int, a, b int) (backend.Tensor, []float32) {
 	c, t := shape[1], shape[2]
-	buf := make([]float32, 0, c*(b-a))
+	buf = buf[:0]
 	for ch := range c {
 		buf = append(buf, v[ch*t+a:ch*t+b]...)
 	}
-	return ctx.Constant(buf, 1, c, b-a)
+	return ctx.Constant(buf, 1, c, b-a), buf
 }
 
 // toRGBA converts frames y [1, 3, n, H, W] in [-1, 1] to n RGBA images

@@ -10,28 +10,52 @@ import (
 )
 
 // Context is the CPU backend's context: an arena of float32 buffers.
+// Reset recycles them, so a loop of equal steps allocates no buffer after
+// its first step: buffers are matched by exact length, and a length that no
+// alloc has asked for in maxIdleResets Resets (the shapes of a different
+// first step, say) has its recycled buffers released to the garbage
+// collector, so that they do not stay live for the context's lifetime.
 type Context struct {
-	b    *Backend
-	live [][]float32         // buffers handed out since the last Reset
-	free map[int][][]float32 // recycled buffers by length
+	b      *Backend
+	live   [][]float32         // buffers handed out since the last Reset
+	free   map[int][][]float32 // recycled buffers by length
+	last   map[int]int         // length -> value of resets at its last alloc
+	resets int                 // number of Resets so far
 }
+
+// maxIdleResets is how many Resets a buffer length may go unrequested
+// before its recycled buffers are dropped.
+const maxIdleResets = 16
 
 // Backend returns the owning backend.
 func (c *Context) Backend() backend.Backend { return c.b }
 
 // Reset recycles every temporary.
 func (c *Context) Reset() {
-	for _, buf := range c.live {
+	c.resets++
+	for i, buf := range c.live {
 		c.free[len(buf)] = append(c.free[len(buf)], buf)
+		c.live[i] = nil
 	}
 	c.live = c.live[:0]
+	for n := range c.free {
+		if c.resets-c.last[n] > maxIdleResets {
+			delete(c.free, n)
+			delete(c.last, n)
+		}
+	}
 }
 
 // alloc returns an uninitialised buffer of n float32s from the arena.
 func (c *Context) alloc(n int) []float32 {
+	if c.last == nil {
+		c.last = map[int]int{}
+	}
+	c.last[n] = c.resets
 	var buf []float32
 	if l := c.free[n]; len(l) > 0 {
 		buf = l[len(l)-1]
+		l[len(l)-1] = nil
 		c.free[n] = l[:len(l)-1]
 	} else {
 		buf = make([]float32, n)

@@ -154,11 +154,19 @@ func gemmGo(pfor parallelFunc, m, n, k int, a []float32, lda int, transA bool, b
 			bpack := *bp
 			panels := (sn + gemmNR - 1) / gemmNR
 			pfor(panels, 32, func(lo, hi int) {
-				var scratch [gemmNR * gemmKC]float32
+				// F16/BF16 panels are widened through scratch, a pooled
+				// buffer: a local array would escape to the heap (4 KB of
+				// garbage per task).
+				var scratch []float32
+				if b.dt != backend.F32 && b.dt != 0 {
+					sp := getPack(gemmNR * gemmKC)
+					defer putPack(sp)
+					scratch = *sp
+				}
 				for q := lo; q < hi; q++ {
 					j := q * gemmNR
 					pan := bpack[j*kb : (j+gemmNR)*kb]
-					b.packPanel(pan, scratch[:], p0, kb, s0+j, min(gemmNR, sn-j))
+					b.packPanel(pan, scratch, p0, kb, s0+j, min(gemmNR, sn-j))
 				}
 			})
 			// Narrow the column blocks when there are few row blocks, so

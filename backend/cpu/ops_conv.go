@@ -142,7 +142,9 @@ func (g *convGeom) outShape(nd int) []int {
 // multiplied by the group's weights with sgemm; groups of one input
 // channel use the direct kernel convDepthwise. On every path tiles are
 // independent and each element's summation order depends on the shape
-// only, so results do not depend on the thread count.
+// only, so results do not depend on the thread count; the direct and
+// im2col paths also sum in the same order (same bits), so the choice
+// between them never shows in the results.
 func (c *Context) Conv(x, w, bias backend.Tensor, p backend.ConvParams) backend.Tensor {
 	g := newConvGeom(x, w, bias, p)
 	xd := c.f32("Conv", x)

@@ -34,6 +34,7 @@ type convDirect struct {
 	dp, hp, wp int // padded input extents
 	cs         int // padded floats per input channel, dp·hp·wp
 	nr         int // tile width, one of convWidths
+	lastNR     int // width of the last tile of each plane, at most nr
 	tiles      int // tiles per output plane
 	k          int // GEMM depth cinG·kvol
 	rows       int // coutG rounded up to convMR
@@ -60,15 +61,22 @@ func newConvDirect(g *convGeom) *convDirect {
 	}
 	d.cs = d.dp * d.hp * d.wp
 	plane := g.out[1] * d.wp
+	// Each plane is tiles-1 tiles of nr positions and a last one of
+	// lastNR <= nr (the narrower kernel when it covers the remainder).
 	best := 0.0
 	for _, nr := range convWidths {
-		t := (plane + nr - 1) / nr
-		cost := float64(t*nr) * convWidthCost(nr)
-		if (d.nr == 0 || cost < best) && (convDirectWidth == 0 || nr == convDirectWidth) {
-			d.nr, d.tiles, best = nr, t, cost
+		for _, last := range convWidths {
+			t := (plane + nr - 1) / nr
+			if last > nr || plane-(t-1)*nr > last || (convDirectWidth != 0 && (nr != convDirectWidth || last != nr)) {
+				continue
+			}
+			cost := float64((t-1)*nr)*convWidthCost(nr) + float64(last)*convWidthCost(last)
+			if d.nr == 0 || cost < best {
+				d.nr, d.lastNR, d.tiles, best = nr, last, t, cost
+			}
 		}
 	}
-	fill := float64(g.out[1]*g.out[2]*g.coutG()) / float64(d.tiles*d.nr*d.rows)
+	fill := float64(g.out[1]*g.out[2]*g.coutG()) / float64(((d.tiles-1)*d.nr+d.lastNR)*d.rows)
 	if fill < convDirectMinFill {
 		return nil
 	}
@@ -242,7 +250,10 @@ func (c *Context) convDirectRun(d *convDirect, out, x []float32, w convRows, bia
 			z := task / (blocks * d.tiles) % planes
 			bg := task / (blocks * d.tiles * planes)
 			b, grp := bg/g.groups, bg%g.groups
-			q0 := t * d.nr
+			q0, nr := t*d.nr, d.nr
+			if t == d.tiles-1 {
+				nr = d.lastNR
+			}
 			base := (b*g.cin+grp*g.cinG())*d.cs + z*d.hp*d.wp + q0
 			src := xp[base:]
 			for pc := 0; pc < d.k; pc += kcStep {
@@ -252,12 +263,12 @@ func (c *Context) convDirectRun(d *convDirect, out, x []float32, w convRows, bia
 					if biasPad != nil && pc+kc == d.k {
 						br = biasPad[grp*d.rows+r : grp*d.rows+r+convMR]
 					}
-					convTile(d.nr, kc, panel(grp, r).from(pc), src, st.from(pc), tmp[(r-r0)*d.nr:], d.nr, pc > 0, br)
+					convTile(nr, kc, panel(grp, r).from(pc), src, st.from(pc), tmp[(r-r0)*d.nr:], d.nr, pc > 0, br)
 				}
 			}
 			// Scatter the tile's real outputs (columns x < ow of each row).
 			segs = segs[:0]
-			for q, q1 := q0, min(q0+d.nr, oh*d.wp); q < q1; {
+			for q, q1 := q0, min(q0+nr, oh*d.wp); q < q1; {
 				y, xx := q/d.wp, q%d.wp
 				run := min(d.wp-xx, q1-q)
 				if n := min(run, ow-xx); n > 0 {

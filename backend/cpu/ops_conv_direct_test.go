@@ -23,6 +23,7 @@ var directCases = []convCase{
 	{name: "3d two sgemm k blocks", x: []int{1, 48, 3, 6, 6}, w: []int{6, 48, 3, 3, 3}, bias: true, p: backend.ConvParams{PadBefore: []int{0, 1, 1}, PadAfter: []int{0, 1, 1}}},
 	{name: "3d f16 weights", x: []int{1, 16, 4, 9, 10}, w: []int{16, 16, 3, 3, 3}, bias: true, p: backend.ConvParams{PadBefore: []int{0, 1, 1}, PadAfter: []int{0, 1, 1}}, wdtype: backend.F16},
 	{name: "3d bf16 weights tail panel", x: []int{1, 8, 3, 6, 7}, w: []int{6, 8, 3, 3, 3}, p: backend.ConvParams{PadBefore: []int{0, 1, 1}, PadAfter: []int{0, 1, 1}}, wdtype: backend.BF16},
+	{name: "3d 16x16 mixed tile widths", x: []int{1, 8, 3, 16, 16}, w: []int{8, 8, 3, 3, 3}, bias: true, p: backend.ConvParams{PadBefore: []int{0, 1, 1}, PadAfter: []int{0, 1, 1}}},
 	{name: "3d video 32ch", x: []int{1, 32, 4, 12, 10}, w: []int{32, 32, 3, 3, 3}, bias: true, p: backend.ConvParams{PadBefore: []int{0, 1, 1}, PadAfter: []int{0, 1, 1}}},
 }
 
@@ -47,7 +48,7 @@ func convTileKernels() map[string]convTileFunc {
 
 func TestConvDirectReference(t *testing.T) {
 	for kname, kern := range convTileKernels() {
-		for _, nr := range convWidths {
+		for _, nr := range append([]int{0}, convWidths...) { // 0: chosen per shape
 			kname := fmt.Sprintf("%s/nr=%d", kname, nr)
 			testConvDirectReference(t, kname, kern, nr)
 		}
@@ -184,7 +185,7 @@ func TestConvDirectMatchesIm2col(t *testing.T) {
 		}
 		var im2col []float32
 		withConvTile(nil, func() { im2col, _, _ = runConv(2, tc, x, w, bias) })
-		for _, nr := range convWidths {
+		for _, nr := range append([]int{0}, convWidths...) { // 0: chosen per shape
 			var direct []float32
 			convDirectWidth = nr
 			withConvTile(kern, func() { direct, _, _ = runConv(2, tc, x, w, bias) })

@@ -10,9 +10,12 @@ import (
 	"github.com/lockstep-av/lockstep/backend"
 )
 
+//go:generate go run gen_conv_kernels.go
+
 // The AVX-512 tile kernels of the direct convolution
-// (kernel_conv_avx512_amd64.s), 4×96 and 4×80, reading float32, f16 or
-// bf16 weights; convKernelGo is their reference loop.
+// (kernel_conv_avx512_amd64.s, written by gen_conv_kernels.go), 4×96 and
+// 4×80, reading float32, f16 or bf16 weights; convKernelGo is their
+// reference loop.
 //
 //go:noescape
 func convKernel4x96AVX512(kc int, a *float32, lda int, b *float32, offs *int, c *float32, ldc int, add bool, bias *float32)

@@ -72,35 +72,20 @@ func kernel(w *bytes.Buffer, vecs int, kind string) {
 	for z := range rows * vecs {
 		p("\tVPXORD Z%d, Z%d, Z%d", z, z, z)
 	}
-	p("\tTESTQ CX, CX")
-	p("\tJZ store%s", lab)
-	p("loop%s:", lab)
-	p("\tMOVQ (R8), R11")
-	p("\tLEAQ (DX)(R11*4), R11")
-	for v := range vecs {
-		p("\tVMOVUPS %d(R11), Z%d", 64*v, bv(v))
-	}
-	addrs := [rows]string{"(SI)", "(SI)(R12*1)", "(SI)(R12*2)", "(SI)(R13*1)"}
-	for i := range rows {
-		z := 30 + i%2
-		switch kind {
-		case "f32":
-			p("\tVBROADCASTSS %s, Z%d", addrs[i], z)
-		case "f16":
-			p("\tVPBROADCASTW %s, Y%d", addrs[i], z)
-			p("\tVCVTPH2PS Y%d, Z%d", z, z)
-		default: // bf16: the word moved to the high half is the float32
-			p("\tVPBROADCASTW %s, Z%d", addrs[i], z)
-			p("\tVPSLLD $16, Z%d, Z%d", z, z)
-		}
-		for v := range vecs {
-			p("\tVFMADD231PS Z%d, Z%d, Z%d", z, bv(v), acc(i, v))
-		}
-	}
-	p("\tADDQ $%d, SI", esz)
-	p("\tADDQ $8, R8")
-	p("\tDECQ CX")
+	p("\tMOVQ CX, R14")
+	p("\tSHRQ $1, R14")
+	p("\tJZ tail%s", lab)
+	p("loop%s:", lab) // two steps per iteration
+	step(p, vecs, kind, 0)
+	step(p, vecs, kind, 1)
+	p("\tADDQ $%d, SI", 2*esz)
+	p("\tADDQ $16, R8")
+	p("\tDECQ R14")
 	p("\tJNZ loop%s", lab)
+	p("tail%s:", lab) // odd kc: one more step
+	p("\tTESTQ $1, CX")
+	p("\tJZ store%s", lab)
+	step(p, vecs, kind, 0)
 	p("store%s:", lab)
 	p("\tMOVBLZX add+56(FP), AX")
 	p("\tTESTQ AX, AX")
@@ -136,4 +121,37 @@ func kernel(w *bytes.Buffer, vecs int, kind string) {
 	}
 	p("\tVZEROUPPER")
 	p("\tRET")
+}
+
+// step writes one kernel step, d steps past the current SI (weights) and
+// R8 (offsets): load vecs input vectors at b + offs[d], then per row
+// broadcast the weight (widened for f16/bf16) and multiply-add.
+func step(p func(string, ...any), vecs int, kind string, d int) {
+	esz := 4
+	if kind != "f32" {
+		esz = 2
+	}
+	p("\tMOVQ %d(R8), R11", 8*d)
+	p("\tLEAQ (DX)(R11*4), R11")
+	for v := range vecs {
+		p("\tVMOVUPS %d(R11), Z%d", 64*v, rows*vecs+v)
+	}
+	addrs := [rows]string{"(SI)", "(SI)(R12*1)", "(SI)(R12*2)", "(SI)(R13*1)"}
+	for i := range rows {
+		z := 30 + i%2
+		a := fmt.Sprintf("%d%s", esz*d, addrs[i])
+		switch kind {
+		case "f32":
+			p("\tVBROADCASTSS %s, Z%d", a, z)
+		case "f16":
+			p("\tVPBROADCASTW %s, Y%d", a, z)
+			p("\tVCVTPH2PS Y%d, Z%d", z, z)
+		default: // bf16: the word moved to the high half is the float32
+			p("\tVPBROADCASTW %s, Z%d", a, z)
+			p("\tVPSLLD $16, Z%d, Z%d", z, z)
+		}
+		for v := range vecs {
+			p("\tVFMADD231PS Z%d, Z%d, Z%d", z, rows*vecs+v, i*vecs+v)
+		}
+	}
 }

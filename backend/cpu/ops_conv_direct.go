@@ -1,6 +1,7 @@
 package cpu
 
 import (
+	"sync"
 	"sync/atomic"
 
 	"github.com/lockstep-av/lockstep/backend"
@@ -85,9 +86,15 @@ func newConvDirect(g *convGeom) *convDirect {
 
 // steps returns the input offset of every GEMM step relative to a tile's
 // first position, in weight order: step ((ci·kD + kd)·kH + kh)·kW + kw
-// reads channel ci at tap (kd, kh, kw).
+// reads channel ci at tap (kd, kh, kw). Offsets depend on a few extents
+// only and are kept for reuse (a streaming decoder repeats its shapes
+// every window).
 func (d *convDirect) steps() convSteps {
 	g := d.g
+	key := convStepsKey{cinG: g.cinG(), k: g.k, dil: g.dil, cs: d.cs, hp: d.hp, wp: d.wp}
+	if st, ok := convStepsCache.Load(key); ok {
+		return st.(convSteps)
+	}
 	offs := make([]int, 0, d.k)
 	for ci := range g.cinG() {
 		for kd := range g.k[0] {
@@ -98,8 +105,28 @@ func (d *convDirect) steps() convSteps {
 			}
 		}
 	}
-	return newConvSteps(offs)
+	st := newConvSteps(offs)
+	if convStepsCached.Add(1) <= convStepsCacheMax {
+		convStepsCache.Store(key, st)
+	}
+	return st
 }
+
+// convStepsKey is what a direct plan's step offsets depend on.
+type convStepsKey struct {
+	cinG       int
+	k, dil     [3]int
+	cs, hp, wp int
+}
+
+// convStepsCache holds the step offsets of up to convStepsCacheMax
+// shapes (read-only once stored; convStepsCached counts insertions).
+var (
+	convStepsCache  sync.Map
+	convStepsCached atomic.Int64
+)
+
+const convStepsCacheMax = 256
 
 // padLen is the length of the padded input: every channel of every image,
 // plus room for the last tile's reads past the last plane (kept zero).

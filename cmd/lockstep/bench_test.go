@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -98,15 +97,10 @@ func TestBenchSchedulersEndToEnd(t *testing.T) {
 	}
 }
 
-// TestBenchSchedulersDemoMissing checks the errors for a demo model that
-// is not there: the embedded checkpoint (not built yet) and a missing file.
+// TestBenchSchedulersDemoMissing checks the error for a checkpoint file
+// that is not there.
 func TestBenchSchedulersDemoMissing(t *testing.T) {
-	_, c := parseCLI(t, "bench", "schedulers", "--model", "demo")
-	err := c.Bench.Schedulers.run(&bytes.Buffer{})
-	if !errors.Is(err, errNoEmbedded) {
-		t.Errorf("--model demo: error %v, want %v", err, errNoEmbedded)
-	}
-	_, c = parseCLI(t, "bench", "schedulers", "--model", filepath.Join(t.TempDir(), "none.safetensors"))
+	_, c := parseCLI(t, "bench", "schedulers", "--model", filepath.Join(t.TempDir(), "none.safetensors"))
 	if err := c.Bench.Schedulers.run(&bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "no such file") {
 		t.Errorf("missing file: error %v", err)
 	}

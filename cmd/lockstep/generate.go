@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lockstep-av/lockstep/model/demo/checkpoint"
 	"io"
 	"os"
 	"os/signal"
@@ -62,14 +63,11 @@ func (g *generateCmd) Run() error {
 	return g.run(ctx)
 }
 
-// errNoEmbedded is the error without --model while the demo checkpoint is
-// not embedded.
-var errNoEmbedded = errors.New("the embedded demo checkpoint is not built yet (model/demo/checkpoint/lockstep-demo.safetensors is missing): pass --model FILE.safetensors")
-
-// loadPipeline loads the checkpoint at path on a CPU backend.
+// loadPipeline loads the checkpoint at path on a CPU backend, or the
+// embedded demo checkpoint when path is empty.
 func loadPipeline(path string, threads int) (*diffusion.Pipeline, error) {
 	if path == "" {
-		return nil, errNoEmbedded
+		return diffusion.LoadBytes(cpu.New(threads), checkpoint.Bytes(), checkpoint.Name)
 	}
 	return diffusion.Load(cpu.New(threads), path)
 }

@@ -158,7 +158,6 @@ func TestGenerateErrors(t *testing.T) {
 		{"missing directory", func(g *generateCmd) { g.Out = filepath.Join(dir, "missing", "clip.avi"); g.Model = "" }, "missing does not exist"},
 		{"unwritable", func(g *generateCmd) { g.Out = "/proc/clip.avi"; g.Model = "" }, "directory /proc is not writable"},
 		{"unwritable latents", func(g *generateCmd) { g.SaveLatents = filepath.Join(dir, "missing", "z.latents") }, "does not exist"},
-		{"no model", func(g *generateCmd) { g.Model = "" }, "embedded demo checkpoint is not built yet"},
 		{"unknown word", func(g *generateCmd) { g.Prompt = "two zebra balls" }, `unknown word "zebra"`},
 		{"zero steps", func(g *generateCmd) { g.Steps = ptr(0) }, "steps is 0"},
 		{"bad size", func(g *generateCmd) { g.Size = "65x64" }, "size 65x64 is not supported"},

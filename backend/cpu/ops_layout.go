@@ -69,7 +69,7 @@ func (c *Context) Permute(a backend.Tensor, axes ...int) backend.Tensor {
 		return out
 	}
 	inner, is := oshape[r-1], istr[r-1]
-	if is != 1 && oshape[q] >= 8 && inner >= 8 {
+	if is != 1 && oshape[q] >= 8 {
 		c.permuteTiled(out.data, src, oshape, istr, q)
 		return out
 	}
@@ -97,7 +97,9 @@ func (c *Context) Permute(a backend.Tensor, axes ...int) backend.Tensor {
 // permuteTiled is Permute when the output's last axis is strided in the
 // input: for every combination of the other axes it copies the plane
 // spanned by output axis q (contiguous in the input) and the last output
-// axis in permuteTile×permuteTile blocks, so that both sides stay in cache.
+// axis in permuteTile×permuteTile blocks, so that both sides stay in cache
+// (also for a short last axis, such as the factor axis of DepthToSpace,
+// where it computes one offset per block instead of one per output row).
 // Reference loop (istr: input stride of each output axis):
 //
 //	for each output multi-index o {

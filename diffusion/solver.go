@@ -29,7 +29,7 @@ func flowM(shift float64) scheduler.MConfig {
 var solvers = []solverSpec{
 	{"euler", "Euler on SPEC.md's schedule s_i = shift·t/(1+(shift-1)·t), t_i = 1 - i/N (the demo model's; default)",
 		func(ops *tensorops.Ops, n int, shift float64, _ uint64) (scheduler.Sampler[*tensorops.Latent], error) {
-			return newSpecEuler(ops, n, shift)
+			return NewSpecEuler[*tensorops.Latent](ops, n, shift)
 		}},
 	{"flow-euler", "diffusers FlowMatchEulerDiscreteScheduler (its own sigma grid)",
 		func(ops *tensorops.Ops, n int, shift float64, _ uint64) (scheduler.Sampler[*tensorops.Latent], error) {
@@ -106,22 +106,25 @@ func Sigmas(n int, shift float64) []float64 {
 	return s
 }
 
-// specEuler is the rectified-flow Euler solver on SPEC.md's schedule:
-// x ← x + (s_{i+1} - s_i)·v(x, s_i).
-type specEuler struct {
-	ops    *tensorops.Ops
+// SpecEuler is the rectified-flow Euler solver on SPEC.md's schedule,
+// x ← x + (s_{i+1} - s_i)·v(x, s_i), over any latent type with scheduler
+// ops: backend tensors in the pipeline, []float64 in the scheduler
+// benchmark.
+type SpecEuler[T any] struct {
+	ops    scheduler.Ops[T]
 	sigmas []float64
 }
 
-func newSpecEuler(ops *tensorops.Ops, n int, shift float64) (*specEuler, error) {
+// NewSpecEuler returns SPEC.md's Euler for n steps on Sigmas(n, shift).
+func NewSpecEuler[T any](ops scheduler.Ops[T], n int, shift float64) (*SpecEuler[T], error) {
 	if n < 1 {
 		return nil, fmt.Errorf("euler: %d steps, need at least 1", n)
 	}
-	return &specEuler{ops: ops, sigmas: Sigmas(n, shift)}, nil
+	return &SpecEuler[T]{ops: ops, sigmas: Sigmas(n, shift)}, nil
 }
 
 // Timesteps returns 1000·s_i for the n model evaluations.
-func (s *specEuler) Timesteps() []float64 {
+func (s *SpecEuler[T]) Timesteps() []float64 {
 	ts := make([]float64, len(s.sigmas)-1)
 	for i := range ts {
 		ts[i] = 1000 * s.sigmas[i]
@@ -130,13 +133,13 @@ func (s *specEuler) Timesteps() []float64 {
 }
 
 // Sigmas returns s_0..s_n.
-func (s *specEuler) Sigmas() []float64 { return s.sigmas }
+func (s *SpecEuler[T]) Sigmas() []float64 { return s.sigmas }
 
 // InitNoiseSigma is 1.
-func (s *specEuler) InitNoiseSigma() float64 { return 1 }
+func (s *SpecEuler[T]) InitNoiseSigma() float64 { return 1 }
 
 // Sample runs the loop in place on x.
-func (s *specEuler) Sample(model scheduler.Model[*tensorops.Latent], x *tensorops.Latent) error {
+func (s *SpecEuler[T]) Sample(model scheduler.Model[T], x T) error {
 	v := s.ops.New(x)
 	for i := range len(s.sigmas) - 1 {
 		sg := s.sigmas[i]

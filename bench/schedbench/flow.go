@@ -43,7 +43,7 @@ func flowM(shift float64) scheduler.MConfig {
 //	ref-heun    Heun on euler's grid, corrector on every step, 2n evaluations: the reference's method
 var FlowSolvers = []FlowSolver{
 	{"euler", 1, 0, func(shift float64, n int) (scheduler.Sampler[[]float64], error) {
-		return newSpecEuler(shift, n)
+		return diffusion.NewSpecEuler[[]float64](ops, n, shift)
 	}},
 	{"flow-euler", 1, 0, func(shift float64, n int) (scheduler.Sampler[[]float64], error) {
 		return scheduler.NewFlowEuler[[]float64](ops, scheduler.FlowConfig{Shift: shift}, n)
@@ -111,49 +111,6 @@ func FlowShift(name string, model float64) (float64, error) {
 		}
 	}
 	return 0, fmt.Errorf("unknown schedule %q for a flow model (have normal, the checkpoint's shift, or shiftX such as shift1, shift6)", name)
-}
-
-// specEuler is SPEC.md's rectified-flow Euler (diffusion's default
-// solver) over float64: x ← x + (s_{i+1} - s_i)·v(x, s_i) on
-// diffusion.Sigmas(n, shift).
-type specEuler struct{ sigmas []float64 }
-
-func newSpecEuler(shift float64, n int) (*specEuler, error) {
-	if n < 1 {
-		return nil, fmt.Errorf("euler: %d steps, need at least 1", n)
-	}
-	return &specEuler{diffusion.Sigmas(n, shift)}, nil
-}
-
-// Timesteps returns 1000·s_i of the n evaluations.
-func (s *specEuler) Timesteps() []float64 {
-	ts := make([]float64, len(s.sigmas)-1)
-	for i := range ts {
-		ts[i] = 1000 * s.sigmas[i]
-	}
-	return ts
-}
-
-// Sigmas returns s_0 = 1 .. s_n = 0.
-func (s *specEuler) Sigmas() []float64 { return s.sigmas }
-
-// InitNoiseSigma is 1.
-func (s *specEuler) InitNoiseSigma() float64 { return 1 }
-
-// Sample runs the loop in place on x.
-func (s *specEuler) Sample(model scheduler.Model[[]float64], x []float64) error {
-	v := make([]float64, len(x))
-	for i := range len(s.sigmas) - 1 {
-		sg := s.sigmas[i]
-		if err := model(v, x, scheduler.Cond{Step: i, Timestep: 1000 * sg, Alpha: 1 - sg, Sigma: sg}); err != nil {
-			return err
-		}
-		h := s.sigmas[i+1] - sg
-		for j := range x {
-			x[j] += h * v[j]
-		}
-	}
-	return nil
 }
 
 // refHeun is Heun's method on SPEC.md's grid diffusion.Sigmas(n, shift)

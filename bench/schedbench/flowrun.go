@@ -2,6 +2,7 @@ package schedbench
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"time"
@@ -213,7 +214,7 @@ func RunModel(m Model, c ModelConfig) ([]Record, ModelRefCheck, error) {
 						return nil, check, fmt.Errorf("%s/%s at %d NFE, seed %d: decode: %w", g.s.Name, g.sched, nfe, seed, err)
 					}
 					rec.Decoded = map[string]float64{}
-					for _, name := range sortedKeys(d) {
+					for _, name := range slices.Sorted(maps.Keys(d)) {
 						want := r.decoded[name]
 						if len(want) != len(d[name]) {
 							return nil, check, fmt.Errorf("decoded %s: %d values, reference %d", name, len(d[name]), len(want))
@@ -252,32 +253,10 @@ func runFlow(s FlowSolver, shift float64, steps int, noise []float64, v schedule
 	}
 	x := slices.Clone(noise) // Sample scales it by InitNoiseSigma (1 for flow solvers)
 	var lat []float64
-	evals := 0
-	var last time.Time
-	timed := func(out, xIn []float64, c scheduler.Cond) error {
-		now := time.Now()
-		if evals > 0 {
-			lat = append(lat, float64(now.Sub(last).Nanoseconds()))
-		}
-		evals++
-		last = now
-		return v(out, xIn, c)
-	}
-	if err := sp.Sample(timed, x); err != nil {
+	evals, err := sampleTimed(sp, v, x, &lat)
+	if err != nil {
 		return Record{}, nil, err
-	}
-	if evals > 0 {
-		lat = append(lat, float64(time.Since(last).Nanoseconds()))
 	}
 	rec := Record{Solver: s.Name, Evals: evals, Steps: steps, SigmaMax: sp.Sigmas()[0], Shift: shift, StepLatencyNs: median(lat)}
 	return rec, x, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -193,22 +193,9 @@ func runOne(s Solver, kind scheduler.SigmaKind, steps int, seed uint64, n int, m
 		for i := range z {
 			x[i] = z[i] * scale
 		}
-		evals := 0
-		var last time.Time
-		timed := func(out, xIn []float64, c scheduler.Cond) error {
-			now := time.Now()
-			if evals > 0 {
-				lat = append(lat, float64(now.Sub(last).Nanoseconds()))
-			}
-			evals++
-			last = now
-			return model(out, xIn, c)
-		}
-		if err := sp.Sample(timed, x); err != nil {
+		evals, err := sampleTimed(sp, model, x, &lat)
+		if err != nil {
 			return rec, err
-		}
-		if evals > 0 {
-			lat = append(lat, float64(time.Since(last).Nanoseconds()))
 		}
 		if rep == 0 {
 			rec = Record{Model: "gmm", Solver: s.Name, Evals: evals, Steps: steps, Seed: seed, SigmaMax: smax, Noise: z, Sample: x}
@@ -216,6 +203,31 @@ func runOne(s Solver, kind scheduler.SigmaKind, steps int, seed uint64, n int, m
 	}
 	rec.StepLatencyNs = median(lat)
 	return rec, nil
+}
+
+// sampleTimed runs sp on x with model, appending to lat the time from each
+// model evaluation to the next one (the last up to the end of sampling):
+// one step's evaluation plus the solver's own work. It returns the number
+// of evaluations.
+func sampleTimed(sp scheduler.Sampler[[]float64], model scheduler.Model[[]float64], x []float64, lat *[]float64) (int, error) {
+	evals := 0
+	var last time.Time
+	timed := func(out, xIn []float64, c scheduler.Cond) error {
+		now := time.Now()
+		if evals > 0 {
+			*lat = append(*lat, float64(now.Sub(last).Nanoseconds()))
+		}
+		evals++
+		last = now
+		return model(out, xIn, c)
+	}
+	if err := sp.Sample(timed, x); err != nil {
+		return evals, err
+	}
+	if evals > 0 {
+		*lat = append(*lat, float64(time.Since(last).Nanoseconds()))
+	}
+	return evals, nil
 }
 
 // errors returns the RMS and max abs difference of a and b.

@@ -5,7 +5,7 @@ Stages, each resumable from its checkpoint in the work directory:
   data       go run ./cmd/lockstep-data --out WORK/data --n CLIPS --seed SEED
   video_vae  causal video VAE on random 25-frame 32x32 crops (L1 + MSE + KL); shorter crops
              never show the VAE a window past the clip start (docs/demo_model_diagnosis.md)
-  audio_vae  causal waveform VAE on random 1.28 s segments (multi-resolution STFT + L1 + KL)
+  audio_vae  causal waveform VAE on random 1.28 s segments (waveform MSE + KL; STFT logged)
   latents    encode every 25-frame training window once (video + audio latents, captions)
   dit        text encoder + AV-DiT with rectified flow (velocity) on the cached latents, EMA
   export     fp16 safetensors with the config JSON in its metadata (train/export.py)
@@ -45,12 +45,12 @@ def parse_args(argv=None):
     p.add_argument("--clips", type=int, default=800, help="number of generated clips")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--video-vae-steps", type=int, default=12000)
-    p.add_argument("--audio-vae-steps", type=int, default=2000)
+    p.add_argument("--video-vae-steps", type=int, default=16000)
+    p.add_argument("--audio-vae-steps", type=int, default=4000)
     p.add_argument("--dit-steps", type=int, default=4500)
     p.add_argument("--vae-batch", type=int, default=4)
     p.add_argument("--vae-short-frames", type=int, default=9, help="video VAE crop length before the last --vae-long-steps")
-    p.add_argument("--vae-long-steps", type=int, default=1500, help="final video VAE steps on --vae-crop-frames crops")
+    p.add_argument("--vae-long-steps", type=int, default=2000, help="final video VAE steps on --vae-crop-frames crops")
     p.add_argument("--vae-focus", type=float, default=0.75, help="fraction of video VAE crops placed on a moving ball")
     p.add_argument("--vae-ball-weight", type=float, default=10.0, help="extra loss weight of moving-ball pixels")
     p.add_argument("--dit-patch", default="1,1,1", help="DiT patch (frames,height,width) of the recipe's config")
@@ -264,10 +264,14 @@ def stage_audio_vae(args, cfg, clips, log):
         mu, lv = vae.encoder(x)
         z = mu + torch.randn_like(mu) * (0.5 * lv).exp()
         y = vae.decoder(z)
-        sl = stft_loss(y, x)
-        l1 = (y - x).abs().mean()
+        # Waveform MSE only: a multi-resolution STFT term (log-magnitude with a 1e-5 floor)
+        # collapses this VAE to a constant quiet noise floor (docs/demo_model_diagnosis.md,
+        # "Audio VAE collapse"). The STFT distance is still logged, measured without gradient.
+        mse = (y - x).pow(2).mean()
         kl = kl_term(mu, lv)
-        return sl + 10 * l1 + 1e-4 * kl, [sl.item(), l1.item(), kl.item()]
+        with torch.no_grad():
+            sl = stft_loss(y, x)
+        return 1000 * mse + 1e-4 * kl, [sl.item(), mse.item(), kl.item()]
 
     run_loop(args, "audio_vae", vae, list(vae.parameters()), args.audio_vae_steps, args.lr_vae, batch, loss, log)
     return vae

@@ -27,8 +27,8 @@ func WriteMarkdown(w io.Writer, reports []*Report, s *Summary) error {
 			r.Offsets.MedianMS, r.Offsets.P90AbsMS, r.R2Median)
 	}
 	if s != nil {
-		fmt.Fprintf(&b, "\n%d clips: %d impacts, %d onsets, %d matched; offset median %.1f ms, p90 %.1f ms, |offset| median %.1f ms, p90 %.1f ms; %d flight segments, %.0f%% with R² ≥ 0.95.\n\n",
-			s.Clips, s.Impacts, s.Onsets, s.Offsets.N, s.Offsets.MedianMS, s.Offsets.P90MS,
+		fmt.Fprintf(&b, "\n%d clips: %d impacts (%d heard), %d onsets (%d seen), not counting marginal events; %d matched pairs, marginal events included; offset median %.1f ms, p90 %.1f ms, |offset| median %.1f ms, p90 %.1f ms; %d flight segments, %.0f%% with R² ≥ 0.95.\n\n",
+			s.Clips, s.Impacts, s.ImpactsHeard, s.Onsets, s.OnsetsSeen, s.Offsets.N, s.Offsets.MedianMS, s.Offsets.P90MS,
 			s.Offsets.MedianAbsMS, s.Offsets.P90AbsMS, s.Segments, 100*s.R2Good)
 		b.WriteString("| check | value | threshold | result |\n|---|---:|---:|---|\n")
 		for _, c := range s.Checks {

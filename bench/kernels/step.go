@@ -22,9 +22,11 @@ func (c Clip) String() string {
 	return fmt.Sprintf("%dx%dx%d_a%d", c.Frames, c.Height, c.Width, c.AudioTokens)
 }
 
-// StepClips: the demo's default clip (25 frames of 64×64: 7×4×4 = 112 video
-// tokens + 53 audio tokens = 165) and the same 25 frames at 128×128, four
-// times the video tokens (448 + 53 = 501).
+// StepClips: the demo's default clip (25 frames of 64×64 pixels, a 7×8×8
+// latent, plus 53 audio latent tokens) and the same 25 frames at 128×128,
+// four times the video tokens. The token counts follow the checkpoint's
+// patch: the shipped checkpoint's [1,1,1] gives 448 + 53 and 1792 + 53
+// tokens, the default config's [1,2,2] 112 + 53 and 448 + 53.
 var StepClips = []Clip{{25, 64, 64, 53}, {25, 128, 128, 53}}
 
 // Step times one DiT forward (one conditional evaluation of a denoising

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/lockstep-av/lockstep/backend/cpu"
 	"github.com/lockstep-av/lockstep/bench/kernels"
+	"github.com/lockstep-av/lockstep/model/demo/checkpoint"
 	"github.com/lockstep-av/lockstep/weights"
 )
 
@@ -101,12 +101,18 @@ func (c *benchKernelsCmd) run(stdout io.Writer) error {
 
 // benchCheckpoint is the flag of the benchmarks that need demo weights.
 type benchCheckpoint struct {
-	Checkpoint string `required:"" help:"Demo checkpoint (safetensors) to time; bench/torch_compare.py writes a random default-config one." placeholder:"FILE"`
+	Checkpoint string `help:"Demo checkpoint (safetensors) to time (default: the shipped checkpoint embedded in this binary; bench/torch_compare.py --random writes a random default-config one)." placeholder:"FILE"`
 }
 
+// open returns the --checkpoint file, or the embedded shipped checkpoint
+// when the flag is empty.
 func (c *benchCheckpoint) open() (*weights.File, error) {
 	if c.Checkpoint == "" {
-		return nil, errors.New("--checkpoint is required")
+		f, err := weights.Parse(checkpoint.Bytes())
+		if err != nil {
+			return nil, fmt.Errorf("embedded checkpoint %s: %w", checkpoint.Name, err)
+		}
+		return f, nil
 	}
 	f, err := weights.Open(c.Checkpoint)
 	if err != nil {

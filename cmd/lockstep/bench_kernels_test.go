@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lockstep-av/lockstep/bench/kernels"
+	"github.com/lockstep-av/lockstep/model/demo/checkpoint"
 )
 
 // TestBenchStepDecodeJSON runs `lockstep bench step` and `bench decode`
@@ -86,5 +87,29 @@ func TestBenchKernelsErrors(t *testing.T) {
 		if err == nil {
 			t.Errorf("%v: no error", args)
 		}
+	}
+}
+
+// TestBenchCheckpointDefault checks that bench step and decode time the
+// embedded shipped checkpoint when --checkpoint is not given.
+func TestBenchCheckpointDefault(t *testing.T) {
+	kctx, _ := parseCLI(t, "bench", "step", "--clips", "5x32x32")
+	cmd, ok := kctx.Selected().Target.Addr().Interface().(*benchStepCmd)
+	if !ok {
+		t.Fatalf("selected %T", kctx.Selected().Target.Addr().Interface())
+	}
+	if cmd.Checkpoint != "" {
+		t.Fatalf("--checkpoint defaults to %q, want empty (embedded)", cmd.Checkpoint)
+	}
+	f, err := cmd.open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if want := checkpoint.Bytes(); f.Size() != int64(len(want)) {
+		t.Errorf("opened %d bytes, embedded checkpoint has %d", f.Size(), len(want))
+	}
+	if len(f.Names()) == 0 {
+		t.Error("embedded checkpoint has no tensors")
 	}
 }

@@ -22,12 +22,16 @@ PyTorch's configuration (the script re-execs itself with this environment):
     (torch's call does not reach OpenBLAS's pool in this build) for each
     thread count.
 
-Like for like: the demo step and decode use the same random weights on both
-sides. This script builds train/demo_model.DemoModel at the default config
-(seeded random init, zero-initialised parameters randomised), writes it with
-train/export.save (fp16, the shipped checkpoint format), reloads it in
-PyTorch as float32 from that file, and passes the file to
-`lockstep bench step|decode --checkpoint`.
+Like for like: the demo step and decode use the same weights on both sides.
+By default that is the shipped checkpoint,
+model/demo/checkpoint/lockstep-demo.safetensors (fp16; patch [1,1,1], so
+448 video + 53 audio tokens at 25x64x64), loaded in PyTorch as float32 by
+train/export.load_model and passed to `lockstep bench step|decode
+--checkpoint` (which also defaults to that checkpoint, embedded). --checkpoint
+FILE times another checkpoint; --random times the old random weights
+instead: train/demo_model.DemoModel at the default config (seeded random
+init, zero-initialised parameters randomised; patch [1,2,2]), written with
+train/export.save (fp16, the shipped format) to a temporary file.
 
 Every figure is a median over >= --runs timed runs after a warm-up run.
 
@@ -169,11 +173,17 @@ def bench_kernels(torch, threads, runs, seqs):
 
 CAPTION = "two small red balls bounce on a grey floor"
 STEP_CLIPS = [(25, 64, 64, 53), (25, 128, 128, 53)]
+SHIPPED = os.path.join(ROOT, "model", "demo", "checkpoint", "lockstep-demo.safetensors")
+
+
+def train_path():
+    if os.path.join(ROOT, "train") not in sys.path:
+        sys.path.insert(0, os.path.join(ROOT, "train"))
 
 
 def write_checkpoint(torch, path):
     """A seeded random default-config DemoModel written as the shipped fp16 checkpoint."""
-    sys.path.insert(0, os.path.join(ROOT, "train"))
+    train_path()
     import demo_model as M
     import export
     vocab = ["<pad>", "<bos>"] + sorted(set(CAPTION.split()) | {"ball", "blue", "green", "the", "wall"})
@@ -188,6 +198,8 @@ def write_checkpoint(torch, path):
 
 
 def load_model(path):
+    """The checkpoint at path as a float32 DemoModel."""
+    train_path()
     import export
     return export.load_model(path)
 
@@ -290,6 +302,10 @@ def main():
     ap.add_argument("--lockstep", default="", help="lockstep binary (default: build bin/lockstep)")
     ap.add_argument("--md", default="", help="also write the ratio table as Markdown to FILE")
     ap.add_argument("--json", default="", help="also write every record (both sides) as JSON Lines to FILE")
+    ap.add_argument("--checkpoint", default=SHIPPED,
+                    help="demo checkpoint for step and decode (default: the shipped %(default)s)")
+    ap.add_argument("--random", action="store_true",
+                    help="time random default-config weights (patch [1,2,2]) instead of --checkpoint")
     ap.add_argument("--autogroup-nice", type=int, default=-20, help="autogroup nice of the benchmark session")
     args = ap.parse_args()
     if os.environ.get(MARK) != "1":
@@ -317,10 +333,13 @@ def main():
         subprocess.run(["go", "build", "-o", binary, "./cmd/lockstep"], cwd=ROOT, check=True)
 
     work = tempfile.mkdtemp(prefix="torch_compare_")
-    ckpt = os.path.join(work, "demo-random.safetensors")
+    ckpt = os.path.abspath(args.checkpoint)
     model = None
     if "step" in groups or "decode" in groups:
-        write_checkpoint(torch, ckpt)
+        if args.random:
+            ckpt = os.path.join(work, "demo-random.safetensors")
+            write_checkpoint(torch, ckpt)
+        print("step/decode weights: %s" % ckpt, flush=True)
         model = load_model(ckpt)
 
     theirs, ours = [], []

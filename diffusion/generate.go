@@ -125,7 +125,7 @@ func (p *Pipeline) Generate(ctx context.Context, o Options) (res *Result, err er
 	x := ops.FromFloat32(joint, nv+na)
 
 	spec, _ := lookupSolver(o.Solver)
-	sampler, err := spec.new(ops, o.Steps, o.Shift, o.Seed)
+	sampler, err := NewSolver[*tensorops.Latent](ops, spec.name, o.Steps, o.Shift, o.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("diffusion: solver %s: %w", spec.name, err)
 	}

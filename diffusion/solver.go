@@ -5,18 +5,29 @@ import (
 	"strings"
 
 	"github.com/lockstep-av/lockstep/scheduler"
-	"github.com/lockstep-av/lockstep/scheduler/tensorops"
 )
 
 // DefaultSolver is the demo model's own sampler: Euler on SPEC.md's
 // schedule.
 const DefaultSolver = "euler"
 
-// solverSpec builds a flow-matching sampler over backend tensors.
+// solverSpec names a flow-matching solver of NewSolver.
 type solverSpec struct {
 	name string
 	help string
-	new  func(ops *tensorops.Ops, steps int, shift float64, seed uint64) (scheduler.Sampler[*tensorops.Latent], error)
+}
+
+// solvers lists every flow-capable solver of package scheduler, by name.
+var solvers = []solverSpec{
+	{"euler", "Euler on SPEC.md's schedule s_i = shift·t/(1+(shift-1)·t), t_i = 1 - i/N (the demo model's; default)"},
+	{"flow-euler", "diffusers FlowMatchEulerDiscreteScheduler (its own sigma grid)"},
+	{"flow-heun", "diffusers FlowMatchHeunDiscreteScheduler (2n-1 model evaluations)"},
+	{"dpmpp-2m", "DPM-Solver++ 2M with flow sigmas"},
+	{"dpmpp-3m", "DPM-Solver++ 3M with flow sigmas"},
+	{"dpmpp-2m-sde", "DPM-Solver++ 2M SDE with flow sigmas (noise from RNG stream 1 of the seed)"},
+	{"dpm-2s", "single-step DPM-Solver++ order 2 with flow sigmas"},
+	{"unipc-2", "UniPC bh2 order 2 with flow sigmas"},
+	{"unipc-3", "UniPC bh2 order 3 with flow sigmas"},
 }
 
 // flowM is the multistep solvers' flow-sigma configuration: the model
@@ -25,44 +36,36 @@ func flowM(shift float64) scheduler.MConfig {
 	return scheduler.MConfig{Flow: true, FlowShift: shift, Prediction: scheduler.Velocity}
 }
 
-// solvers lists every flow-capable solver of package scheduler, by name.
-var solvers = []solverSpec{
-	{"euler", "Euler on SPEC.md's schedule s_i = shift·t/(1+(shift-1)·t), t_i = 1 - i/N (the demo model's; default)",
-		func(ops *tensorops.Ops, n int, shift float64, _ uint64) (scheduler.Sampler[*tensorops.Latent], error) {
-			return NewSpecEuler[*tensorops.Latent](ops, n, shift)
-		}},
-	{"flow-euler", "diffusers FlowMatchEulerDiscreteScheduler (its own sigma grid)",
-		func(ops *tensorops.Ops, n int, shift float64, _ uint64) (scheduler.Sampler[*tensorops.Latent], error) {
-			return scheduler.NewFlowEuler[*tensorops.Latent](ops, scheduler.FlowConfig{Shift: shift}, n)
-		}},
-	{"flow-heun", "diffusers FlowMatchHeunDiscreteScheduler (2n-1 model evaluations)",
-		func(ops *tensorops.Ops, n int, shift float64, _ uint64) (scheduler.Sampler[*tensorops.Latent], error) {
-			return scheduler.NewFlowHeun[*tensorops.Latent](ops, scheduler.FlowConfig{Shift: shift}, n)
-		}},
-	{"dpmpp-2m", "DPM-Solver++ 2M with flow sigmas",
-		func(ops *tensorops.Ops, n int, shift float64, _ uint64) (scheduler.Sampler[*tensorops.Latent], error) {
-			return scheduler.NewDPMSolverPP[*tensorops.Latent](ops, scheduler.DPMConfig{MConfig: flowM(shift), Order: 2}, n)
-		}},
-	{"dpmpp-3m", "DPM-Solver++ 3M with flow sigmas",
-		func(ops *tensorops.Ops, n int, shift float64, _ uint64) (scheduler.Sampler[*tensorops.Latent], error) {
-			return scheduler.NewDPMSolverPP[*tensorops.Latent](ops, scheduler.DPMConfig{MConfig: flowM(shift), Order: 3}, n)
-		}},
-	{"dpmpp-2m-sde", "DPM-Solver++ 2M SDE with flow sigmas (noise from RNG stream 1 of the seed)",
-		func(ops *tensorops.Ops, n int, shift float64, seed uint64) (scheduler.Sampler[*tensorops.Latent], error) {
-			return scheduler.NewDPMSolverPP[*tensorops.Latent](ops, scheduler.DPMConfig{MConfig: flowM(shift), Order: 2, SDE: true, Seed: seed}, n)
-		}},
-	{"dpm-2s", "single-step DPM-Solver++ order 2 with flow sigmas",
-		func(ops *tensorops.Ops, n int, shift float64, _ uint64) (scheduler.Sampler[*tensorops.Latent], error) {
-			return scheduler.NewDPMSolverSingle[*tensorops.Latent](ops, scheduler.DPMSingleConfig{MConfig: flowM(shift), Order: 2}, n)
-		}},
-	{"unipc-2", "UniPC bh2 order 2 with flow sigmas",
-		func(ops *tensorops.Ops, n int, shift float64, _ uint64) (scheduler.Sampler[*tensorops.Latent], error) {
-			return scheduler.NewUniPC[*tensorops.Latent](ops, scheduler.UniPCConfig{MConfig: flowM(shift), Order: 2}, n)
-		}},
-	{"unipc-3", "UniPC bh2 order 3 with flow sigmas",
-		func(ops *tensorops.Ops, n int, shift float64, _ uint64) (scheduler.Sampler[*tensorops.Latent], error) {
-			return scheduler.NewUniPC[*tensorops.Latent](ops, scheduler.UniPCConfig{MConfig: flowM(shift), Order: 3}, n)
-		}},
+// NewSolver builds the flow-matching solver called name (one of
+// SolverNames; "" is DefaultSolver) for steps steps and a flow shift, over
+// any latent type with scheduler ops: backend tensors in the pipeline,
+// []float64 in the scheduler benchmark. seed drives the SDE solvers' noise.
+func NewSolver[T any](ops scheduler.Ops[T], name string, steps int, shift float64, seed uint64) (scheduler.Sampler[T], error) {
+	if name == "" {
+		name = DefaultSolver
+	}
+	flow := scheduler.FlowConfig{Shift: shift}
+	switch name {
+	case "euler":
+		return NewSpecEuler(ops, steps, shift)
+	case "flow-euler":
+		return scheduler.NewFlowEuler(ops, flow, steps)
+	case "flow-heun":
+		return scheduler.NewFlowHeun(ops, flow, steps)
+	case "dpmpp-2m":
+		return scheduler.NewDPMSolverPP(ops, scheduler.DPMConfig{MConfig: flowM(shift), Order: 2}, steps)
+	case "dpmpp-3m":
+		return scheduler.NewDPMSolverPP(ops, scheduler.DPMConfig{MConfig: flowM(shift), Order: 3}, steps)
+	case "dpmpp-2m-sde":
+		return scheduler.NewDPMSolverPP(ops, scheduler.DPMConfig{MConfig: flowM(shift), Order: 2, SDE: true, Seed: seed}, steps)
+	case "dpm-2s":
+		return scheduler.NewDPMSolverSingle(ops, scheduler.DPMSingleConfig{MConfig: flowM(shift), Order: 2}, steps)
+	case "unipc-2":
+		return scheduler.NewUniPC(ops, scheduler.UniPCConfig{MConfig: flowM(shift), Order: 2}, steps)
+	case "unipc-3":
+		return scheduler.NewUniPC(ops, scheduler.UniPCConfig{MConfig: flowM(shift), Order: 3}, steps)
+	}
+	return nil, fmt.Errorf("unknown solver %q (have %s)", name, strings.Join(SolverNames(), ", "))
 }
 
 // SolverNames returns the solver names Options.Solver accepts.

@@ -28,13 +28,10 @@ func (s FlowSolver) Steps(nfe int) int {
 	return (nfe - s.ExtraEvals) / s.EvalsPerStep
 }
 
-func flowM(shift float64) scheduler.MConfig {
-	return scheduler.MConfig{Flow: true, FlowShift: shift, Prediction: scheduler.Velocity}
-}
-
 // FlowSolvers lists the solvers of the model benchmark. The names follow
-// the gmm benchmark where the method is the same; each maps to a solver of
-// `lockstep generate --solver` (in brackets):
+// the gmm benchmark where the method is the same; each is built by
+// diffusion.NewSolver under the name of `lockstep generate --solver` (in
+// brackets):
 //
 //	euler       SPEC.md's Euler, sigmas shift·t/(1+(shift-1)·t), t = 1-i/n (euler)
 //	flow-euler  diffusers' FlowMatchEulerDiscreteScheduler grid (flow-euler)
@@ -42,33 +39,25 @@ func flowM(shift float64) scheduler.MConfig {
 //	dpmpp2m, dpmpp3m, dpm2s, unipc2, unipc3 with flow sigmas (dpmpp-2m, dpmpp-3m, dpm-2s, unipc-2, unipc-3)
 //	ref-heun    Heun on euler's grid, corrector on every step, 2n evaluations: the reference's method
 var FlowSolvers = []FlowSolver{
-	{"euler", 1, 0, func(shift float64, n int) (scheduler.Sampler[[]float64], error) {
-		return diffusion.NewSpecEuler[[]float64](ops, n, shift)
-	}},
-	{"flow-euler", 1, 0, func(shift float64, n int) (scheduler.Sampler[[]float64], error) {
-		return scheduler.NewFlowEuler[[]float64](ops, scheduler.FlowConfig{Shift: shift}, n)
-	}},
-	{"heun", 2, -1, func(shift float64, n int) (scheduler.Sampler[[]float64], error) {
-		return scheduler.NewFlowHeun[[]float64](ops, scheduler.FlowConfig{Shift: shift}, n)
-	}},
-	{"dpmpp2m", 1, 0, func(shift float64, n int) (scheduler.Sampler[[]float64], error) {
-		return scheduler.NewDPMSolverPP[[]float64](ops, scheduler.DPMConfig{MConfig: flowM(shift), Order: 2}, n)
-	}},
-	{"dpmpp3m", 1, 0, func(shift float64, n int) (scheduler.Sampler[[]float64], error) {
-		return scheduler.NewDPMSolverPP[[]float64](ops, scheduler.DPMConfig{MConfig: flowM(shift), Order: 3}, n)
-	}},
-	{"dpm2s", 1, 0, func(shift float64, n int) (scheduler.Sampler[[]float64], error) {
-		return scheduler.NewDPMSolverSingle[[]float64](ops, scheduler.DPMSingleConfig{MConfig: flowM(shift), Order: 2}, n)
-	}},
-	{"unipc2", 1, 0, func(shift float64, n int) (scheduler.Sampler[[]float64], error) {
-		return scheduler.NewUniPC[[]float64](ops, scheduler.UniPCConfig{MConfig: flowM(shift), Order: 2}, n)
-	}},
-	{"unipc3", 1, 0, func(shift float64, n int) (scheduler.Sampler[[]float64], error) {
-		return scheduler.NewUniPC[[]float64](ops, scheduler.UniPCConfig{MConfig: flowM(shift), Order: 3}, n)
-	}},
+	pipelineSolver("euler", "euler", 1, 0),
+	pipelineSolver("flow-euler", "flow-euler", 1, 0),
+	pipelineSolver("heun", "flow-heun", 2, -1),
+	pipelineSolver("dpmpp2m", "dpmpp-2m", 1, 0),
+	pipelineSolver("dpmpp3m", "dpmpp-3m", 1, 0),
+	pipelineSolver("dpm2s", "dpm-2s", 1, 0),
+	pipelineSolver("unipc2", "unipc-2", 1, 0),
+	pipelineSolver("unipc3", "unipc-3", 1, 0),
 	{"ref-heun", 2, 0, func(shift float64, n int) (scheduler.Sampler[[]float64], error) {
 		return newRefHeun(shift, n)
 	}},
+}
+
+// pipelineSolver is the benchmark's entry name for the pipeline's solver
+// called solver.
+func pipelineSolver(name, solver string, evalsPerStep, extraEvals int) FlowSolver {
+	return FlowSolver{name, evalsPerStep, extraEvals, func(shift float64, n int) (scheduler.Sampler[[]float64], error) {
+		return diffusion.NewSolver[[]float64](ops, solver, n, shift, 0)
+	}}
 }
 
 // DefaultFlowSolvers are the solvers of the model benchmark by default:

@@ -47,7 +47,7 @@ def parse_args(argv=None):
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--video-vae-steps", type=int, default=16000)
     p.add_argument("--audio-vae-steps", type=int, default=4000)
-    p.add_argument("--dit-steps", type=int, default=4500)
+    p.add_argument("--dit-steps", type=int, default=5000)
     p.add_argument("--vae-batch", type=int, default=4)
     p.add_argument("--vae-short-frames", type=int, default=9, help="video VAE crop length before the last --vae-long-steps")
     p.add_argument("--vae-long-steps", type=int, default=2000, help="final video VAE steps on --vae-crop-frames crops")
@@ -138,6 +138,12 @@ def stft_loss(pred, target):
     return loss / 3
 
 
+def seed_init(args, name):
+    """Seeds the initial weights of stage name from the run's seed alone, so that a run resumed at
+    a stage boundary (a new process) initialises the next stage exactly as an uninterrupted run."""
+    torch.manual_seed(args.seed * 1000 + 100 + STAGES.index(name))
+
+
 def run_loop(args, name, model, params, steps, lr, batch_fn, loss_fn, log, ema=None, on_resume=None):
     """Generic resumable training loop; batch_fn(rng) -> batch, loss_fn(batch) -> (loss, terms);
     on_resume(step) is told the step a resumed run starts at."""
@@ -225,6 +231,7 @@ def stage_data(args):
 
 
 def stage_video_vae(args, cfg, clips, log):
+    seed_init(args, "video_vae")
     vae = M.VideoVAE(cfg).to(args.device)
     steps = args.video_vae_steps
     state = {"step": 0}
@@ -255,6 +262,7 @@ def stage_video_vae(args, cfg, clips, log):
 
 
 def stage_audio_vae(args, cfg, clips, log):
+    seed_init(args, "audio_vae")
     vae = M.AudioVAE(cfg).to(args.device)
 
     def batch(rng):
@@ -358,6 +366,7 @@ def stage_dit(args, cfg, log):
     for k in keys:
         buckets[k]["zv"] = (buckets[k]["zv"] - mv) / sv
         buckets[k]["za"] = (buckets[k]["za"] - ma) / sa
+    seed_init(args, "dit")
     model = TextDiT(cfg).to(args.device)
     ema = EMA(model, args.ema)
     ropes = {}

@@ -27,7 +27,8 @@ func (c *Context) vecParam(op string, p backend.Tensor, d int, x backend.Tensor)
 
 // LayerNorm is (x - mean)/√(var + eps)·w + b over the last axis (biased
 // variance), one row per task: mean and variance are accumulated in
-// float64 over the row, then the row is written once.
+// float64 over the row in a fixed lane order (kernel_norm.go), then the
+// row is written once.
 func (c *Context) LayerNorm(x, w, b backend.Tensor, eps float32) backend.Tensor {
 	d := lastAxis("LayerNorm", x)
 	wv, bv := c.vecParam("LayerNorm", w, d, x), c.vecParam("LayerNorm", b, d, x)
@@ -63,67 +64,14 @@ func (c *Context) normRows(op string, x backend.Tensor, d int, norm func(dst, ro
 	return out
 }
 
-// meanRstd returns the mean of row and 1/√(biased variance + eps), both
-// accumulated in float64 (two passes over the row, which is in cache).
-func meanRstd(row []float32, eps float32) (float64, float32) {
-	var s float64
-	for _, v := range row {
-		s += float64(v)
-	}
-	mean := s / float64(len(row))
-	var q float64
-	for _, v := range row {
-		dv := float64(v) - mean
-		q += dv * dv
-	}
-	return mean, float32(1 / math.Sqrt(q/float64(len(row))+float64(eps)))
-}
-
-// normRow writes dst[i] = (row[i]-mean)·rstd·w[i] + b[i]; w and b may be
-// nil (1 and 0).
-func normRow(dst, row []float32, mean, rstd float32, w, b []float32) {
-	row = row[:len(dst)]
-	switch {
-	case w != nil && b != nil:
-		w, b = w[:len(dst)], b[:len(dst)]
-		for i, v := range row {
-			dst[i] = (v-mean)*rstd*w[i] + b[i]
-		}
-	case w != nil:
-		w = w[:len(dst)]
-		for i, v := range row {
-			dst[i] = (v - mean) * rstd * w[i]
-		}
-	case b != nil:
-		b = b[:len(dst)]
-		for i, v := range row {
-			dst[i] = (v-mean)*rstd + b[i]
-		}
-	default:
-		for i, v := range row {
-			dst[i] = (v - mean) * rstd
-		}
-	}
-}
-
 // RMSNorm is x/√(mean(x²) + eps)·w over the last axis, one row per task
 // (sum of squares in float64).
 func (c *Context) RMSNorm(x, w backend.Tensor, eps float32) backend.Tensor {
 	d := lastAxis("RMSNorm", x)
 	wv := c.vecParam("RMSNorm", w, d, x)
 	return c.normRows("RMSNorm", x, d, func(dst, row []float32) {
-		normRow(dst, row, 0, rmsScale(row, d, 1, eps), wv, nil)
+		normRow(dst, row, 0, rmsScale(row, eps), wv, nil)
 	})
-}
-
-// rmsScale returns 1/√(Σ x[j·ld]²/n + eps) over n elements of stride ld.
-func rmsScale(x []float32, n, ld int, eps float32) float32 {
-	var q float64
-	for j := range n {
-		v := float64(x[j*ld])
-		q += v * v
-	}
-	return float32(1 / math.Sqrt(q/float64(n)+float64(eps)))
 }
 
 // GroupNorm normalises each of groups channel groups of x [N, C, ...]

@@ -15,6 +15,12 @@ type LayerNormer interface {
 	LayerNorm(x, w, b Tensor, eps float32) Tensor
 }
 
+// ModulatedLayerNormer fuses adaLN modulation into a LayerNorm without
+// affine parameters (see ModulatedLayerNorm).
+type ModulatedLayerNormer interface {
+	ModulatedLayerNorm(x, shift, scale Tensor, eps float32) Tensor
+}
+
 // RMSNormer normalises by the root mean square over the last axis.
 type RMSNormer interface {
 	RMSNorm(x, w Tensor, eps float32) Tensor

@@ -26,6 +26,18 @@ func LayerNorm(c Context, x, w, b Tensor, eps float32) Tensor {
 	return scaleShift(c, y, w, b)
 }
 
+// ModulatedLayerNorm is adaLN's LayerNorm(x)·(1 + scale) + shift: a
+// LayerNorm over the last axis without affine parameters, then the
+// modulation, with shift and scale broadcast against x (typically
+// [B, 1, D] against x [B, S, D]). The result has x's shape.
+func ModulatedLayerNorm(c Context, x, shift, scale Tensor, eps float32) Tensor {
+	if f, ok := c.(ModulatedLayerNormer); ok {
+		return f.ModulatedLayerNorm(x, shift, scale, eps)
+	}
+	y := c.Binary(Mul, LayerNorm(c, x, nil, nil, eps), c.Affine(scale, 1, 1))
+	return c.Binary(Add, y, shift)
+}
+
 // RMSNorm is x/√(mean(x²) + eps)·w over the last axis; w ([D]) may be nil.
 func RMSNorm(c Context, x, w Tensor, eps float32) Tensor {
 	if f, ok := c.(RMSNormer); ok {

@@ -46,7 +46,8 @@ func runDeterminism(t *testing.T, newBackend func(threads int) backend.Backend) 
 }
 
 // blockWorkload is a mini transformer block (LayerNorm, QKV projection,
-// RoPE, attention, output projection, RMSNorm, GELU MLP) followed by a
+// RoPE, attention, output projection, RMSNorm, GELU MLP, adaLN-modulated
+// LayerNorm) followed by a
 // causal conv1d, GroupNorm, SiLU, a causal conv3d, nearest upsampling and a
 // long masked attention, on seeded data. It returns the outputs of each part.
 // The sizes exceed a few times 16k elements so that a CPU backend splits
@@ -92,6 +93,7 @@ func blockWorkload(tb testing.TB, b backend.Backend, composed bool) [][]float32 
 	h = backend.RMSNorm(c, x, c.Affine(g2, 1, 1), 1e-6)
 	m := c.Unary(backend.GELU, c.MatMul(h, w1, false, true))
 	x = c.Binary(backend.Add, x, c.MatMul(m, w2, false, true))
+	mod := backend.ModulatedLayerNorm(c, x, c.Reshape(b1, 1, 1, D), c.Reshape(g2, 1, 1, D), 1e-6)
 
 	// [1, D, S] causal conv1d (replicate), GroupNorm, SiLU.
 	y := c.Permute(x, 0, 2, 1)
@@ -116,7 +118,7 @@ func blockWorkload(tb testing.TB, b backend.Backend, composed bool) [][]float32 
 	al := backend.Attention(c, ql, kl, vl, c.Constant(mask, L, L), float32(1/math.Sqrt(Dl)))
 	sm := c.Softmax(c.Reduce(backend.Sum, al, -1, false), -1)
 
-	outs := [][]float32{b.Float32(x), b.Float32(y), b.Float32(v), b.Float32(al), b.Float32(sm)}
+	outs := [][]float32{b.Float32(x), b.Float32(y), b.Float32(v), b.Float32(al), b.Float32(sm), b.Float32(mod)}
 	for i, o := range outs {
 		if len(o) == 0 {
 			panic(fmt.Sprintf("workload output %d is empty", i))

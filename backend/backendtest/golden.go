@@ -186,6 +186,8 @@ func fastPaths(c backend.Context) []string {
 	add(ok, "Attention")
 	_, ok = c.(backend.LayerNormer)
 	add(ok, "LayerNorm")
+	_, ok = c.(backend.ModulatedLayerNormer)
+	add(ok, "ModulatedLayerNorm")
 	_, ok = c.(backend.RMSNormer)
 	add(ok, "RMSNorm")
 	_, ok = c.(backend.GroupNormer)

@@ -13,6 +13,7 @@ func runProperties(t *testing.T, b backend.Backend) {
 	t.Run("reset_reuse", func(t *testing.T) { testResetReuse(t, b) })
 	t.Run("shape_errors", func(t *testing.T) { testShapeErrors(t, b) })
 	t.Run("inputs_unchanged", func(t *testing.T) { testInputsUnchanged(t, b) })
+	t.Run("modulated_layernorm", func(t *testing.T) { testModulatedLayerNorm(t, b) })
 }
 
 // testResetReuse runs equal steps separated by Reset: results must equal a
@@ -217,6 +218,7 @@ func applyAll(c backend.Context, x, y, w, cos, sin backend.Tensor) {
 	c.Conv(x, mk(4, 3, 4, 3, 3), nil, backend.ConvParams{})
 	c.UpsampleNearest(x, 2, 2)
 	backend.LayerNorm(c, x, w, w, 1e-5)
+	backend.ModulatedLayerNorm(c, x, w, w, 1e-6)
 	backend.RMSNorm(c, x, w, 1e-5)
 	backend.GroupNorm(c, x, 2, nil, nil, 1e-5)
 	backend.PixelNorm(c, x, 1, 1e-5)

@@ -64,7 +64,7 @@ func (k *Block) Forward(ctx backend.Context, xv, xa, e6v, e6a, c backend.Tensor,
 	mv := nn.Chunks(ctx, ctx.Binary(backend.Add, k.Video.Modulation, e6v), 6)
 	ma := nn.Chunks(ctx, ctx.Binary(backend.Add, k.Audio.Modulation, e6a), 6)
 
-	h := ctx.Concat(1, nn.Modulate(ctx, k.ln(ctx, xv), mv[0], mv[1]), nn.Modulate(ctx, k.ln(ctx, xa), ma[0], ma[1]))
+	h := ctx.Concat(1, k.modLN(ctx, xv, mv[0], mv[1]), k.modLN(ctx, xa, ma[0], ma[1]))
 	y := k.SelfAttn.Forward(ctx, h, h, rope, nil)
 	xv = nn.GatedResidual(ctx, xv, ctx.Slice(y, 1, 0, nv), mv[2])
 	xa = nn.GatedResidual(ctx, xa, ctx.Slice(y, 1, nv, nv+na), ma[2])
@@ -73,12 +73,13 @@ func (k *Block) Forward(ctx backend.Context, xv, xa, e6v, e6a, c backend.Tensor,
 	x = ctx.Binary(backend.Add, x, k.CrossAttn.Forward(ctx, k.Norm3.Forward(ctx, x), c, nil, nil))
 	xv, xa = ctx.Slice(x, 1, 0, nv), ctx.Slice(x, 1, nv, nv+na)
 
-	xv = nn.GatedResidual(ctx, xv, k.Video.FFN.Forward(ctx, nn.Modulate(ctx, k.ln(ctx, xv), mv[3], mv[4])), mv[5])
-	xa = nn.GatedResidual(ctx, xa, k.Audio.FFN.Forward(ctx, nn.Modulate(ctx, k.ln(ctx, xa), ma[3], ma[4])), ma[5])
+	xv = nn.GatedResidual(ctx, xv, k.Video.FFN.Forward(ctx, k.modLN(ctx, xv, mv[3], mv[4])), mv[5])
+	xa = nn.GatedResidual(ctx, xa, k.Audio.FFN.Forward(ctx, k.modLN(ctx, xa, ma[3], ma[4])), ma[5])
 	return xv, xa
 }
 
-// ln is the LayerNorm without affine parameters that modulation follows.
-func (k *Block) ln(ctx backend.Context, x backend.Tensor) backend.Tensor {
-	return backend.LayerNorm(ctx, x, nil, nil, k.Eps)
+// modLN is the modulated LayerNorm LN(x)·(1+scale)+shift (one fused pass
+// where the backend has it).
+func (k *Block) modLN(ctx backend.Context, x, shift, scale backend.Tensor) backend.Tensor {
+	return backend.ModulatedLayerNorm(ctx, x, shift, scale, k.Eps)
 }

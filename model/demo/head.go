@@ -23,5 +23,5 @@ type Head struct {
 func (h *Head) Forward(ctx backend.Context, x, e backend.Tensor) backend.Tensor {
 	es := e.Shape()
 	m := nn.Chunks(ctx, ctx.Binary(backend.Add, h.Modulation, ctx.Reshape(e, es[0], 1, es[1])), 2)
-	return h.Head.Forward(ctx, nn.Modulate(ctx, backend.LayerNorm(ctx, x, nil, nil, h.Eps), m[0], m[1]))
+	return h.Head.Forward(ctx, backend.ModulatedLayerNorm(ctx, x, m[0], m[1], h.Eps))
 }

@@ -1,6 +1,10 @@
 package cpu
 
-import "math"
+import (
+	"math"
+
+	"github.com/lockstep-av/lockstep/backend"
+)
 
 // Attention tile sizes: a task owns attnBlockQ queries and streams the keys
 // in blocks of attnBlockK, so its score scratch is attnBlockQ·attnBlockK
@@ -26,20 +30,23 @@ type attnBlock struct {
 	scale   float32
 }
 
-// attnScratch is one worker's scratch: a score tile and the running max
-// and sum of each query row.
+// attnScratch is one worker's scratch: a score tile, the running max and
+// sum of each query row, and one float for a rescaling factor (the scalar
+// operand of binaryKernel).
 type attnScratch struct {
-	s, m, l []float32
+	s, m, l, alpha []float32
 }
 
 // attnFloats is the scratch size of one worker.
-const attnFloats = attnBlockQ*attnBlockK + 2*attnBlockQ
+const attnFloats = attnBlockQ*attnBlockK + 2*attnBlockQ + 1
 
 func newAttnScratch(buf []float32) attnScratch {
+	const ns, nm = attnBlockQ * attnBlockK, attnBlockQ
 	return attnScratch{
-		s: buf[:attnBlockQ*attnBlockK],
-		m: buf[attnBlockQ*attnBlockK : attnBlockQ*attnBlockK+attnBlockQ],
-		l: buf[attnBlockQ*attnBlockK+attnBlockQ : attnFloats],
+		s:     buf[:ns],
+		m:     buf[ns : ns+nm],
+		l:     buf[ns+nm : ns+2*nm],
+		alpha: buf[ns+2*nm : attnFloats],
 	}
 }
 
@@ -83,9 +90,8 @@ func attnTile(t *attnBlock, sc attnScratch) {
 			l[i] = l[i]*alpha + expSub(row, mx)
 			if alpha != 1 {
 				acc := out[i*t.dv : (i+1)*t.dv]
-				for j := range acc {
-					acc[j] *= alpha
-				}
+				sc.alpha[0] = alpha
+				binaryKernel(backend.Mul, acc, acc, 1, sc.alpha, 0) // acc[j] *= alpha
 			}
 			m[i] = mx
 		}
@@ -93,10 +99,7 @@ func attnTile(t *attnBlock, sc attnScratch) {
 	}
 	for i := range t.nq {
 		acc := out[i*t.dv : (i+1)*t.dv]
-		li := l[i]
-		for j := range acc {
-			acc[j] /= li
-		}
+		binaryKernel(backend.Div, acc, acc, 1, l[i:i+1], 0) // acc[j] /= l[i]
 	}
 }
 

@@ -76,18 +76,26 @@ func attnTile(t *attnBlock, sc attnScratch) {
 		sgemm(t.nq, nk, t.d, t.q, t.d, false, t.k[k0*t.d:], t.d, true, s, nk, false)
 		for i := range t.nq {
 			row := s[i*nk : (i+1)*nk]
-			var mrow []float32
-			if t.mask != nil {
-				mrow = t.mask[t.maskOff+i*t.maskQ+k0*t.maskK:]
+			var mx, sum float32
+			if t.mask == nil && attnVector {
+				mx, sum = attnRowAVX512(row, t.scale, m[i])
+			} else {
+				var mrow []float32
+				if t.mask != nil {
+					mrow = t.mask[t.maskOff+i*t.maskQ+k0*t.maskK:]
+				}
+				mx = attnScaleMax(row, mrow, t.maskK, t.scale, m[i])
 			}
-			mx := attnScaleMax(row, mrow, t.maskK, t.scale, m[i])
 			if math.IsInf(float64(mx), -1) {
 				// Every score so far is masked: this block adds nothing.
 				clear(row)
 				continue
 			}
+			if t.mask != nil || !attnVector {
+				sum = expSub(row, mx)
+			}
 			alpha := attnExp(m[i] - mx)
-			l[i] = l[i]*alpha + expSub(row, mx)
+			l[i] = l[i]*alpha + sum
 			if alpha != 1 {
 				acc := out[i*t.dv : (i+1)*t.dv]
 				sc.alpha[0] = alpha
@@ -107,7 +115,7 @@ func attnTile(t *attnBlock, sc attnScratch) {
 // when mask is nil) and returns the maximum of mx and the new values.
 func attnScaleMax(row, mask []float32, maskK int, scale, mx float32) float32 {
 	if mask == nil {
-		if attnVector && len(row) >= 16 {
+		if attnVector && len(row) > 0 {
 			var acc [16]float32
 			for i := range acc {
 				acc[i] = mx
@@ -118,7 +126,7 @@ func attnScaleMax(row, mask []float32, maskK int, scale, mx float32) float32 {
 					mx = v
 				}
 			}
-			row = row[len(row)&^15:]
+			return mx
 		}
 		for j, v := range row {
 			v *= scale
@@ -140,19 +148,19 @@ func attnScaleMax(row, mask []float32, maskK int, scale, mx float32) float32 {
 }
 
 // expSub replaces row[j] by exp(row[j] - mx) and returns their sum. With
-// AVX-512 the first len(row)&^15 values are summed in 16 lanes (lane j%16)
-// which are then added in lane order, followed by the rest in index order;
-// without it everything is added in index order. Either way the order
-// depends only on len(row).
+// AVX-512 the values are summed in 16 lanes (lane j%16; the last partial
+// block under a lane mask) which are then added in lane order; without it
+// everything is added in index order. Either way the order depends only on
+// len(row).
 func expSub(row []float32, mx float32) float32 {
 	var sum float32
-	if attnVector && len(row) >= 16 {
+	if attnVector && len(row) > 0 {
 		var acc [16]float32
 		expSubAVX512(row, mx, &acc)
 		for _, v := range acc {
 			sum += v
 		}
-		row = row[len(row)&^15:]
+		return sum
 	}
 	for j, v := range row {
 		e := attnExp(v - mx)

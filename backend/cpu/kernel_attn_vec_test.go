@@ -25,7 +25,7 @@ func TestExpSubMatchesScalar(t *testing.T) {
 		}
 		mx := float32(0.25)
 		orig := append([]float32(nil), row...)
-		sum := expSub(row, mx)
+		sum := expSub(row, mx) // row now holds the exponentials
 		var ref float64
 		for i, v := range orig {
 			want := attnExp(v - mx)
@@ -62,5 +62,103 @@ func TestAttnScaleMaxVector(t *testing.T) {
 		if row[1] != -2 {
 			t.Errorf("n=%d: row[1] = %g, want -2", n, row[1])
 		}
+	}
+}
+
+// TestAttnRowKernelsStayInRow checks that the vector softmax helpers,
+// which handle a row's last partial 16-lane block under a mask, neither
+// write past the row nor let the lanes past it change the result.
+func TestAttnRowKernelsStayInRow(t *testing.T) {
+	for n := 1; n <= 40; n++ {
+		buf := make([]float32, n+16)
+		for i := range buf {
+			buf[i] = float32(i%5) - 2
+		}
+		for i := n; i < len(buf); i++ {
+			buf[i] = 1e30 // would dominate the maximum and overflow the sum
+		}
+		row := buf[:n]
+		want := float32(math.Inf(-1))
+		for _, v := range row {
+			want = max(want, v*0.5)
+		}
+		mx := attnScaleMax(row, nil, 0, 0.5, float32(math.Inf(-1)))
+		if mx != want {
+			t.Errorf("n=%d: max %g, want %g", n, mx, want)
+		}
+		sum := expSub(row, mx) // row now holds the exponentials
+		var ref float64
+		for _, v := range row {
+			ref += float64(v)
+		}
+		if math.Abs(float64(sum)-ref) > 1e-6*ref {
+			t.Errorf("n=%d: sum %g, want %g", n, sum, ref)
+		}
+		for i := n; i < len(buf); i++ {
+			if buf[i] != 1e30 {
+				t.Fatalf("n=%d: element %d past the row changed to %g", n, i, buf[i])
+			}
+		}
+	}
+}
+
+// TestAttnRowVector checks the one-call softmax step of an unmasked row
+// against attnScaleMax and attnExp: the scaled maximum (NaN ignored, the
+// previous maximum included), each exponential, the sum against a float64
+// sum, nothing written past the row, and an all -Inf row left without
+// exponentials.
+func TestAttnRowVector(t *testing.T) {
+	if !attnVector {
+		t.Skip("no AVX-512 softmax kernels on this CPU or build")
+	}
+	rng := rand.New(rand.NewPCG(8, 9))
+	for n := 1; n <= 70; n++ {
+		for _, mprev := range []float32{float32(math.Inf(-1)), 3} {
+			buf := make([]float32, n+16)
+			for i := range buf {
+				buf[i] = float32(rng.NormFloat64() * 8)
+			}
+			for i := n; i < len(buf); i++ {
+				buf[i] = 1e30
+			}
+			if n > 3 {
+				buf[n/2] = float32(math.NaN())
+			}
+			orig := append([]float32(nil), buf[:n]...)
+			wantMax := mprev
+			for _, v := range orig {
+				if v*0.3 > wantMax {
+					wantMax = v * 0.3
+				}
+			}
+			mx, sum := attnRowAVX512(buf[:n], 0.3, mprev)
+			if mx != wantMax {
+				t.Fatalf("n=%d mprev=%g: max %g, want %g", n, mprev, mx, wantMax)
+			}
+			var ref float64
+			for i, v := range orig {
+				want := attnExp(v*0.3 - mx)
+				got := buf[i]
+				if math.IsNaN(float64(v)) {
+					continue // 0 here, as in expSubAVX512 (the range check fails)
+				}
+				ref += float64(got)
+				if d := math.Abs(float64(got - want)); d > 4e-7*float64(want) && !(want == 0 && got < 1e-37) {
+					t.Fatalf("n=%d: exp(%g) = %g, scalar %g", n, v*0.3-mx, got, want)
+				}
+			}
+			if math.Abs(float64(sum)-ref) > 1e-6*ref {
+				t.Errorf("n=%d: sum %g, float64 sum %g", n, sum, ref)
+			}
+			for i := n; i < len(buf); i++ {
+				if buf[i] != 1e30 {
+					t.Fatalf("n=%d: element %d past the row changed to %g", n, i, buf[i])
+				}
+			}
+		}
+	}
+	row := []float32{float32(math.Inf(-1)), float32(math.Inf(-1))}
+	if mx, sum := attnRowAVX512(row, 0.5, float32(math.Inf(-1))); !math.IsInf(float64(mx), -1) || sum != 0 || !math.IsInf(float64(row[0]), -1) {
+		t.Errorf("all -Inf row: max %g sum %g row %v", mx, sum, row)
 	}
 }

@@ -74,23 +74,37 @@ func (c *Context) RoPE(x, cos, sin backend.Tensor, layout backend.RoPELayout) ba
 	return out
 }
 
-// ropeRow rotates one row of d features (see RoPE).
+// ropeRow rotates one row of d features (see RoPE), each product rounded
+// before the sum (no fused multiply-add); the AVX-512 loops do the whole
+// vectors of pairs with the same arithmetic and the Go loops the rest.
 func ropeRow(dst, x, cos, sin []float32, layout backend.RoPELayout) {
 	half := len(cos)
+	sin = sin[:half]
 	if layout == backend.RoPESplitHalf {
 		x1, x2 := x[:half], x[half:2*half]
 		d1, d2 := dst[:half], dst[half:2*half]
-		for j := range half {
+		j0 := 0
+		if ropeVector && half >= 16 {
+			ropeHalfAVX512(dst[:2*half], x[:2*half], cos, sin)
+			j0 = half &^ 15
+		}
+		for j := j0; j < half; j++ {
 			a, b, cj, sj := x1[j], x2[j], cos[j], sin[j]
-			d1[j] = a*cj - b*sj
-			d2[j] = b*cj + a*sj
+			d1[j] = float32(a*cj) - float32(b*sj)
+			d2[j] = float32(b*cj) + float32(a*sj)
 		}
 		return
 	}
-	for j := range half {
+	x, dst = x[:2*half], dst[:2*half]
+	j0 := 0
+	if ropeVector && half >= 8 {
+		ropePairsAVX512(dst, x, cos, sin)
+		j0 = half &^ 7
+	}
+	for j := j0; j < half; j++ {
 		a, b, cj, sj := x[2*j], x[2*j+1], cos[j], sin[j]
-		dst[2*j] = a*cj - b*sj
-		dst[2*j+1] = b*cj + a*sj
+		dst[2*j] = float32(a*cj) - float32(b*sj)
+		dst[2*j+1] = float32(b*cj) + float32(a*sj)
 	}
 }
 

@@ -10,6 +10,12 @@ type Attender interface {
 	Attention(q, k, v, mask Tensor, scale float32) Tensor
 }
 
+// MatMulBiaser multiplies and adds a per-column bias in one op (see
+// MatMulBias).
+type MatMulBiaser interface {
+	MatMulBias(a, b, bias Tensor, transA, transB bool) Tensor
+}
+
 // LayerNormer normalises over the last axis.
 type LayerNormer interface {
 	LayerNorm(x, w, b Tensor, eps float32) Tensor

@@ -15,6 +15,19 @@ func Attention(c Context, q, k, v, mask Tensor, scale float32) Tensor {
 	return c.MatMul(c.Softmax(s, -1), v, false, false)
 }
 
+// MatMulBias is MatMul(a, b, transA, transB) plus bias [N] (nil for none)
+// added to every row of the product: a linear layer with bias.
+func MatMulBias(c Context, a, b, bias Tensor, transA, transB bool) Tensor {
+	if f, ok := c.(MatMulBiaser); ok {
+		return f.MatMulBias(a, b, bias, transA, transB)
+	}
+	y := c.MatMul(a, b, transA, transB)
+	if bias != nil {
+		y = c.Binary(Add, y, bias)
+	}
+	return y
+}
+
 // LayerNorm is (x - mean)/√(var + eps)·w + b over the last axis, with the
 // biased variance. w and b ([D]) may be nil.
 func LayerNorm(c Context, x, w, b Tensor, eps float32) Tensor {

@@ -21,17 +21,15 @@ func (l *Linear) In() int { return l.Weight.Shape()[1] }
 func (l *Linear) Out() int { return l.Weight.Shape()[0] }
 
 // Forward maps x [..., in] to [..., out]. The leading axes are flattened
-// into one matrix so the product is a single GEMM.
+// into one matrix so the product is a single GEMM; the bias goes through
+// backend.MatMulBias, which backends may fuse into that GEMM.
 func (l *Linear) Forward(ctx backend.Context, x backend.Tensor) backend.Tensor {
 	shape := x.Shape()
 	if len(shape) == 0 || shape[len(shape)-1] != l.In() {
 		backend.ShapePanic("nn.Linear", "last axis of x must equal in features", x, l.Weight)
 	}
 	in, out := l.In(), l.Out()
-	y := ctx.MatMul(ctx.Reshape(x, -1, in), l.Weight, false, true)
-	if l.Bias != nil {
-		y = ctx.Binary(backend.Add, y, l.Bias)
-	}
+	y := backend.MatMulBias(ctx, ctx.Reshape(x, -1, in), l.Weight, l.Bias, false, true)
 	outShape := append(append(make([]int, 0, len(shape)), shape[:len(shape)-1]...), out)
 	return ctx.Reshape(y, outShape...)
 }

@@ -46,7 +46,8 @@ func runDeterminism(t *testing.T, newBackend func(threads int) backend.Backend) 
 }
 
 // blockWorkload is a mini transformer block (LayerNorm, QKV projection,
-// RoPE, attention, output projection, RMSNorm, GELU MLP, adaLN-modulated
+// RoPE, attention, output projection, RMSNorm, GELU MLP with a bias,
+// adaLN-modulated
 // LayerNorm) followed by a
 // causal conv1d, GroupNorm, SiLU, a causal conv3d, nearest upsampling and a
 // long masked attention, on seeded data. It returns the outputs of each part.
@@ -91,7 +92,7 @@ func blockWorkload(tb testing.TB, b backend.Backend, composed bool) [][]float32 
 	a = c.Reshape(c.Permute(a, 0, 2, 1, 3), 1, S, D)
 	x = c.Binary(backend.Add, x, c.MatMul(a, wo, false, true))
 	h = backend.RMSNorm(c, x, c.Affine(g2, 1, 1), 1e-6)
-	m := c.Unary(backend.GELU, c.MatMul(h, w1, false, true))
+	m := c.Unary(backend.GELU, backend.MatMulBias(c, h, w1, c.Reshape(c.Slice(c.Reshape(w2, 4*D*D), 0, 0, 4*D), 4*D), false, true))
 	x = c.Binary(backend.Add, x, c.MatMul(m, w2, false, true))
 	mod := backend.ModulatedLayerNorm(c, x, c.Reshape(b1, 1, 1, D), c.Reshape(g2, 1, 1, D), 1e-6)
 

@@ -184,6 +184,8 @@ func fastPaths(c backend.Context) []string {
 	}
 	_, ok := c.(backend.Attender)
 	add(ok, "Attention")
+	_, ok = c.(backend.MatMulBiaser)
+	add(ok, "MatMulBias")
 	_, ok = c.(backend.LayerNormer)
 	add(ok, "LayerNorm")
 	_, ok = c.(backend.ModulatedLayerNormer)

@@ -14,6 +14,7 @@ func runProperties(t *testing.T, b backend.Backend) {
 	t.Run("shape_errors", func(t *testing.T) { testShapeErrors(t, b) })
 	t.Run("inputs_unchanged", func(t *testing.T) { testInputsUnchanged(t, b) })
 	t.Run("modulated_layernorm", func(t *testing.T) { testModulatedLayerNorm(t, b) })
+	t.Run("matmul_bias", func(t *testing.T) { testMatMulBias(t, b) })
 }
 
 // testResetReuse runs equal steps separated by Reset: results must equal a
@@ -212,6 +213,7 @@ func applyAll(c backend.Context, x, y, w, cos, sin backend.Tensor) {
 	c.Softmax(x, -1)
 	c.Reduce(backend.Mean, x, 1, true)
 	c.MatMul(x, y, false, true)
+	backend.MatMulBias(c, x, c.Reshape(c.Slice(y, 0, 0, 1), 4*6, 8), c.Slice(c.Reshape(x, 384), 0, 0, 24), false, true)
 	c.Permute(x, 0, 3, 1, 2)
 	c.Pad(x, []int{0, 0, 1, 1}, []int{0, 0, 1, 1}, backend.PadReflect, 0)
 	c.Affine(c.Reshape(x, 8, 48), 3, 0)

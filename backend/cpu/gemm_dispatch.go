@@ -42,3 +42,23 @@ func gemm(pfor parallelFunc, m, n, k int, a []float32, lda int, transA bool, b g
 		panic("cpu: gemm: invalid B dtype " + b.dt.String())
 	}
 }
+
+// gemmBias computes C = A·B + bias (bias[j] added to column j of every
+// row of C, len(bias) >= n) like gemm. With the assembly kernels the bias
+// is added to each tile of C as it is finished (fastgemm.SgemmBias); the
+// portable path starts C's rows as the bias and accumulates the product.
+// Either way, with one k block the result has the bits of gemm followed by
+// adding the bias.
+func gemmBias(pfor parallelFunc, m, n, k int, a []float32, lda int, transA bool, b gemmB, c []float32, ldc int, bias []float32) {
+	if !fastGEMM {
+		pfor(m, max(1, elemGrain/max(n, 1)), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				copy(c[i*ldc:i*ldc+n], bias[:n])
+			}
+		})
+		gemmGo(pfor, m, n, k, a, lda, transA, b, c, ldc, true)
+		return
+	}
+	fastgemm.SgemmBias(pfor, m, n, k, a, lda, transA,
+		fastgemm.B{F32: b.f32, Raw: b.raw, DType: b.dt, LD: b.ld, Trans: b.trans, Dot: b.dot}, c, ldc, bias)
+}

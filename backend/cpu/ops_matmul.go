@@ -12,6 +12,12 @@ import (
 // When b has no batch (a weight matrix) and a is not transposed, a's batch
 // axes are folded into M so that b is packed once.
 func (c *Context) MatMul(a, b backend.Tensor, transA, transB bool) backend.Tensor {
+	return c.matMul("MatMul", a, b, nil, transA, transB)
+}
+
+// matMul is MatMul, plus bias [N] added to every row of the product when
+// bias is not nil (see MatMulBias).
+func (c *Context) matMul(name string, a, b, bias backend.Tensor, transA, transB bool) backend.Tensor {
 	as, bs := a.Shape(), b.Shape()
 	if len(as) < 2 || len(bs) < 2 {
 		backend.ShapePanic("MatMul", "operands need at least 2 axes", a, b)
@@ -32,6 +38,11 @@ func (c *Context) MatMul(a, b backend.Tensor, transA, transB bool) backend.Tenso
 	if !ok {
 		backend.ShapePanic("MatMul", "batch axes do not broadcast", a, b)
 	}
+	if bias != nil {
+		if bsh := bias.Shape(); len(bsh) != 1 || bsh[0] != n {
+			backend.ShapePanic(name, fmt.Sprintf("bias must be [%d]", n), a, b, bias)
+		}
+	}
 	out := c.newTensor(append(append([]int{}, batch...), m, n)...)
 	av := c.f32("MatMul", a)
 	bt := tensorOf("MatMul", b)
@@ -46,9 +57,14 @@ func (c *Context) MatMul(a, b backend.Tensor, transA, transB bool) backend.Tenso
 	nb := backend.NumElements(batch)
 	if backend.NumElements(bs[:rb-2]) == 1 && !transA {
 		// a's batch folds into M: one product [nb·m, k]·[k, n].
+		if bias != nil {
+			gemmBias(c.b.parallelFor, nb*m, n, k, av, lda, false, op, out.data, n, c.f32(name, bias))
+			return out
+		}
 		gemm(c.b.parallelFor, nb*m, n, k, av, lda, false, op, out.data, n, false)
 		return out
 	}
+
 	aStr := broadcastStrides(as[:ra-2], batch, m*k)
 	bStr := broadcastStrides(bs[:rb-2], batch, k*n)
 	offsets := func(i int) (int, int) {
@@ -78,10 +94,13 @@ func (c *Context) MatMul(a, b backend.Tensor, transA, transB bool) backend.Tenso
 				one(i, serialFor)
 			}
 		})
-		return out
+	} else {
+		for i := range nb {
+			one(i, c.b.parallelFor)
+		}
 	}
-	for i := range nb {
-		one(i, c.b.parallelFor)
+	if bias != nil {
+		return c.Binary(backend.Add, out, bias)
 	}
 	return out
 }

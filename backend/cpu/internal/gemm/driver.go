@@ -12,7 +12,7 @@ const targetTasks = 16
 
 // run is the blocked driver shared by the Sgemm variants: kn computes the
 // tiles; roundA rounds A to bf16 while packing (for the bf16 fallback).
-func run(pfor func(n, grain int, fn func(lo, hi int)), kn kernel, roundA bool, m, n, k int, a []float32, lda int, transA bool, b *matB, c []float32, ldc int, accumulate bool) {
+func run(pfor func(n, grain int, fn func(lo, hi int)), kn kernel, roundA bool, m, n, k int, a []float32, lda int, transA bool, b *matB, c []float32, ldc int, accumulate bool, bias []float32) {
 	if transA {
 		checkMat("A", k, m, len(a), lda)
 	} else {
@@ -23,9 +23,12 @@ func run(pfor func(n, grain int, fn func(lo, hi int)), kn kernel, roundA bool, m
 		return
 	}
 	if k == 0 {
-		if !accumulate {
-			for i := range m {
+		for i := range m {
+			if !accumulate {
 				clear(c[i*ldc : i*ldc+n])
+			}
+			if bias != nil {
+				addBias(c[i*ldc:], ldc, bias[:n], 1)
 			}
 		}
 		return
@@ -36,7 +39,7 @@ func run(pfor func(n, grain int, fn func(lo, hi int)), kn kernel, roundA bool, m
 	if kn.small != nil && m <= smallM {
 		kn = *kn.small
 	}
-	g := job{kern: kn, roundA: roundA, m: m, a: a, lda: lda, transA: transA, b: b, c: c, ldc: ldc}
+	g := job{kern: kn, roundA: roundA, m: m, a: a, lda: lda, transA: transA, b: b, c: c, ldc: ldc, bias: bias}
 	g.run(pfor, n, k, accumulate)
 }
 
@@ -51,6 +54,7 @@ type job struct {
 	b      *matB
 	c      []float32
 	ldc    int
+	bias   []float32 // added to each row of C after the first k block (nil: none)
 
 	bp      []float32 // packed B block
 	jc, nc  int       // current column block
@@ -177,6 +181,9 @@ func (g *job) block(buf []float32, fused bool, i0, i1, q0, q1 int) {
 			h := min(mr, mc-r*mr)
 			if h == mr && w == nr {
 				kn.fn(ks, ar, bq, g.c[i*g.ldc+j0:], g.ldc, g.add)
+				if g.bias != nil && g.pc == 0 {
+					addBias(g.c[i*g.ldc+j0:], g.ldc, g.bias[j0:j0+w], h)
+				}
 				continue
 			}
 			// Edge tile: the same kernel into a scratch tile, then the
@@ -192,6 +199,9 @@ func (g *job) block(buf []float32, fused bool, i0, i1, q0, q1 int) {
 				} else {
 					copy(row, t)
 				}
+			}
+			if g.bias != nil && g.pc == 0 {
+				addBias(g.c[i*g.ldc+j0:], g.ldc, g.bias[j0:j0+w], h)
 			}
 		}
 	}

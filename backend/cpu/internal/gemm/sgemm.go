@@ -33,7 +33,7 @@ import (
 // *backend.ShapeError (programmer error).
 func Sgemm(pfor func(n, grain int, fn func(lo, hi int)), m, n, k int, a []float32, lda int, transA bool, b []float32, ldb int, transB bool, c []float32, ldc int, accumulate bool) {
 	checkB(k, n, len(b), ldb, transB)
-	run(pfor, active, false, m, n, k, a, lda, transA, &matB{f32: b, kind: f32, ld: ldb, trans: transB}, c, ldc, accumulate)
+	run(pfor, active, false, m, n, k, a, lda, transA, &matB{f32: b, kind: f32, ld: ldb, trans: transB}, c, ldc, accumulate, nil)
 }
 
 // SgemmBF16B is Sgemm with B given as little-endian bfloat16 bytes (ldb
@@ -41,7 +41,7 @@ func Sgemm(pfor func(n, grain int, fn func(lo, hi int)), m, n, k int, a []float3
 // result equals Sgemm on the widened B; A is never rounded to bf16.
 func SgemmBF16B(pfor func(n, grain int, fn func(lo, hi int)), m, n, k int, a []float32, lda int, transA bool, b []byte, ldb int, transB bool, c []float32, ldc int, accumulate bool) {
 	checkB(k, n, len(b)/2, ldb, transB)
-	run(pfor, active, false, m, n, k, a, lda, transA, &matB{raw: b, kind: bf16, ld: ldb, trans: transB}, c, ldc, accumulate)
+	run(pfor, active, false, m, n, k, a, lda, transA, &matB{raw: b, kind: bf16, ld: ldb, trans: transB}, c, ldc, accumulate, nil)
 }
 
 // SgemmBF16Dot computes C = bf16(A)·B (+ C when accumulate) with B given
@@ -59,7 +59,7 @@ func SgemmBF16Dot(pfor func(n, grain int, fn func(lo, hi int)), m, n, k int, a [
 	if bf16Dot != nil {
 		kn, round = *bf16Dot, false
 	}
-	run(pfor, kn, round, m, n, k, a, lda, transA, &matB{raw: b, kind: bf16, ld: ldb, trans: transB}, c, ldc, accumulate)
+	run(pfor, kn, round, m, n, k, a, lda, transA, &matB{raw: b, kind: bf16, ld: ldb, trans: transB}, c, ldc, accumulate, nil)
 }
 
 // BF16DotKernel names the kernel SgemmBF16Dot uses: "avx512bf16", or
@@ -75,7 +75,54 @@ func BF16DotKernel() string {
 // (ldb in elements), widened exactly to float32 while packing.
 func SgemmF16B(pfor func(n, grain int, fn func(lo, hi int)), m, n, k int, a []float32, lda int, transA bool, b []byte, ldb int, transB bool, c []float32, ldc int, accumulate bool) {
 	checkB(k, n, len(b)/2, ldb, transB)
-	run(pfor, active, false, m, n, k, a, lda, transA, &matB{raw: b, kind: f16, ld: ldb, trans: transB}, c, ldc, accumulate)
+	run(pfor, active, false, m, n, k, a, lda, transA, &matB{raw: b, kind: f16, ld: ldb, trans: transB}, c, ldc, accumulate, nil)
+}
+
+// B is a B operand of SgemmBias: float32 values (F32) or little-endian
+// bfloat16 / binary16 bytes (Raw, with DType backend.BF16 or F16), row
+// stride LD in elements, transposed (n×k) when Trans. Dot selects
+// SgemmBF16Dot's arithmetic for a BF16 operand.
+type B struct {
+	F32   []float32
+	Raw   []byte
+	DType backend.DType
+	LD    int
+	Trans bool
+	Dot   bool
+}
+
+// SgemmBias computes C = A·B + bias (bias[j] added to column j of every
+// row, len(bias) >= n) with the arithmetic of the Sgemm variant that b
+// selects (Sgemm, SgemmBF16B, SgemmF16B or SgemmBF16Dot). The bias is
+// added to each tile of C right after its first k block, while the tile
+// is in cache: with k up to the kernel's k block (1024 on AVX-512, 256
+// otherwise) every element is the rounded product plus the bias, the
+// bits of the variant followed by a separate addition.
+func SgemmBias(pfor func(n, grain int, fn func(lo, hi int)), m, n, k int, a []float32, lda int, transA bool, b B, c []float32, ldc int, bias []float32) {
+	if len(bias) < n {
+		panic(&backend.ShapeError{Op: "gemm", Shapes: [][]int{{len(bias)}}, Msg: fmt.Sprintf("bias has %d values for %d columns", len(bias), n)})
+	}
+	kn, round := active, false
+	mb := &matB{f32: b.F32, raw: b.Raw, kind: f32, ld: b.LD, trans: b.Trans}
+	switch {
+	case b.Raw == nil:
+		checkB(k, n, len(b.F32), b.LD, b.Trans)
+	case b.DType == backend.BF16:
+		checkB(k, n, len(b.Raw)/2, b.LD, b.Trans)
+		mb.kind = bf16
+		if b.Dot {
+			round = true
+			if bf16Dot != nil {
+				kn, round = *bf16Dot, false
+			}
+		}
+	case b.DType == backend.F16:
+		checkB(k, n, len(b.Raw)/2, b.LD, b.Trans)
+		mb.kind = f16
+	default:
+		panic("gemm: SgemmBias: B dtype " + b.DType.String())
+	}
+	run(pfor, kn, round, m, n, k, a, lda, transA, mb, c, ldc, false, bias[:n])
 }
 
 // checkB panics unless a B operand of size elements covers k×n (n×k when

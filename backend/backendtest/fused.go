@@ -79,3 +79,75 @@ func paramIndex(i int, xs, ps []int) int {
 	}
 	return idx
 }
+
+// testMatMulBias checks backend.MatMulBias, on the fast path and on the
+// composed layers, against a float64 reference of a·bᵀ + bias for a
+// linear layer's operands (x [B, S, K] against a weight [N, K]) and
+// against plain products with batched operands, with and without a bias.
+func testMatMulBias(t *testing.T, b backend.Backend) {
+	for _, tc := range []struct {
+		a, w   []int
+		transB bool
+		bias   bool
+	}{
+		{[]int{2, 5, 24}, []int{40, 24}, true, true},
+		{[]int{7, 33}, []int{33, 17}, false, true},
+		{[]int{2, 3, 8}, []int{2, 8, 6}, false, true},
+		{[]int{4, 9}, []int{9, 5}, false, false},
+	} {
+		av := randData(31, backend.NumElements(tc.a), 1)
+		wv := randData(32, backend.NumElements(tc.w), 1)
+		m, k := tc.a[len(tc.a)-2], tc.a[len(tc.a)-1]
+		n := tc.w[len(tc.w)-1]
+		if tc.transB {
+			n = tc.w[len(tc.w)-2]
+		}
+		bv := randData(33, n, 1)
+		batches := backend.NumElements(tc.a[:len(tc.a)-2])
+		wBatched := len(tc.w) > 2
+		want := make([]float32, batches*m*n)
+		for bi := range batches {
+			for i := range m {
+				for j := range n {
+					var s float64
+					for p := range k {
+						wo := 0
+						if wBatched {
+							wo = bi * k * n
+						}
+						wij := wv[wo+p*n+j]
+						if tc.transB {
+							wij = wv[wo+j*k+p]
+						}
+						s += float64(av[(bi*m+i)*k+p]) * float64(wij)
+					}
+					if tc.bias {
+						s += float64(bv[j])
+					}
+					want[(bi*m+i)*n+j] = float32(s)
+				}
+			}
+		}
+		for _, composed := range []bool{false, true} {
+			ctx := b.NewContext()
+			c := ctx
+			if composed {
+				c = backend.WithoutFastPaths(ctx)
+			}
+			var got []float32
+			guard(t, func() {
+				var bias backend.Tensor
+				if tc.bias {
+					bias = c.Constant(bv, n)
+				}
+				got = b.Float32(backend.MatMulBias(c, c.Constant(av, tc.a...), c.Constant(wv, tc.w...), bias, false, tc.transB))
+			})
+			ctx.Reset()
+			const tolAbs, tolRel = 1e-5, 1e-5
+			if st := compare(got, want, tolAbs, tolRel); st.bad > 0 {
+				t.Errorf("a %v w %v transB=%v bias=%v composed=%v: %s", tc.a, tc.w, tc.transB, tc.bias, composed,
+					st.describe(got, want, []int{len(want)}, tolAbs, tolRel))
+			}
+		}
+	}
+}

@@ -18,7 +18,9 @@
 //   - properties: checks that need no fixtures (Reset recycles memory and
 //     results stay right across steps, Zeros after Reset is zero, shape
 //     errors panic with *backend.ShapeError and backend.Recover turns them
-//     into errors, ops do not modify temporaries they read).
+//     into errors, ops do not modify temporaries they read), and the fused
+//     layer functions without fixtures (ModulatedLayerNorm, MatMulBias)
+//     against float64 references, fast path and composed.
 //   - determinism: a small transformer block plus convolutions gives
 //     bit-identical outputs with 1, 2 and 3 threads.
 //

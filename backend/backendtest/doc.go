@@ -18,9 +18,13 @@
 //   - properties: checks that need no fixtures (Reset recycles memory and
 //     results stay right across steps, Zeros after Reset is zero, shape
 //     errors panic with *backend.ShapeError and backend.Recover turns them
-//     into errors, ops do not modify temporaries they read), and the fused
+//     into errors, ops do not modify temporaries they read), the fused
 //     layer functions without fixtures (ModulatedLayerNorm, MatMulBias)
-//     against float64 references, fast path and composed.
+//     against float64 references, fast path and composed, and IEEE
+//     specials as PyTorch treats them: one NaN in one input of each op
+//     makes exactly the outputs that depend on it NaN and leaves the bits
+//     of the others alone (nan_propagates), and the elementwise ops give
+//     PyTorch 1.13's results for NaN, +Inf and -Inf (unary_specials).
 //   - determinism: a small transformer block plus convolutions gives
 //     bit-identical outputs with 1, 2 and 3 threads.
 //

@@ -15,6 +15,8 @@ func runProperties(t *testing.T, b backend.Backend) {
 	t.Run("inputs_unchanged", func(t *testing.T) { testInputsUnchanged(t, b) })
 	t.Run("modulated_layernorm", func(t *testing.T) { testModulatedLayerNorm(t, b) })
 	t.Run("matmul_bias", func(t *testing.T) { testMatMulBias(t, b) })
+	t.Run("nan_propagates", func(t *testing.T) { testNaNPropagates(t, b) })
+	t.Run("unary_specials", func(t *testing.T) { testUnarySpecials(t, b) })
 }
 
 // testResetReuse runs equal steps separated by Reset: results must equal a

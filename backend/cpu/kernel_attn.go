@@ -61,6 +61,10 @@ func newAttnScratch(buf []float32) attnScratch {
 //	out[i] = Σ_j exp(s[j] - m)·v[j] / l
 //
 // A row whose scores are all -Inf gets 0/0 = NaN, as PyTorch's math does.
+// NaN propagates as in PyTorch: the maximum skips NaN scores, but their
+// exponentials are NaN, and a block whose other scores are all -Inf sets
+// m to NaN, so every exponential after it is NaN too; either way l and the
+// whole output row become NaN (a NaN in v only reaches its own column).
 // The block sizes are constants, so the summation order is fixed.
 func attnTile(t *attnBlock, sc attnScratch) {
 	m, l := sc.m[:t.nq], sc.l[:t.nq]
@@ -86,12 +90,17 @@ func attnTile(t *attnBlock, sc attnScratch) {
 				}
 				mx = attnScaleMax(row, mrow, t.maskK, t.scale, m[i])
 			}
-			if math.IsInf(float64(mx), -1) {
+			switch {
+			case math.IsInf(float64(mx), -1) && !hasNaN(row):
 				// Every score so far is masked: this block adds nothing.
 				clear(row)
 				continue
-			}
-			if t.mask != nil || !attnVector {
+			case math.IsInf(float64(mx), -1):
+				// NaN scores among masked ones (the maximum skips NaN):
+				// the row's softmax is NaN, as in PyTorch.
+				mx = float32(math.NaN())
+				sum = expSub(row, mx)
+			case t.mask != nil || !attnVector:
 				sum = expSub(row, mx)
 			}
 			alpha := attnExp(m[i] - mx)
@@ -147,6 +156,16 @@ func attnScaleMax(row, mask []float32, maskK int, scale, mx float32) float32 {
 	return mx
 }
 
+// hasNaN reports whether row holds a NaN.
+func hasNaN(row []float32) bool {
+	for _, v := range row {
+		if v != v {
+			return true
+		}
+	}
+	return false
+}
+
 // expSub replaces row[j] by exp(row[j] - mx) and returns their sum. With
 // AVX-512 the values are summed in 16 lanes (lane j%16; the last partial
 // block under a lane mask) which are then added in lane order; without it
@@ -174,7 +193,7 @@ func expSub(row []float32, mx float32) float32 {
 // reduction x = n·ln2 + r with |r| ≤ ln2/2 (n rounded with the 1.5·2²³
 // trick, no float-to-int conversion), then a degree-6 polynomial for e^r
 // scaled by 2ⁿ through the exponent bits. Below -87.3 (including -Inf) it
-// returns 0; NaN gives NaN.
+// returns 0; NaN gives NaN (as in the vector kernels).
 func attnExp(x float32) float32 {
 	const (
 		log2e = 1.44269504088896341

@@ -2,11 +2,13 @@
 
 #include "textflag.h"
 
-// EXP_BODY sets Z4 = e^(Z0 - mx) (0 below the range), with the constants
-// loaded by expSubAVX512; it uses K1 and Z1-Z3.
+// EXP_BODY sets Z4 = e^(Z0 - mx) (0 below the range, NaN for NaN), with
+// the constants loaded by expSubAVX512; it uses K1 and Z1-Z3. The range
+// test is "not less than" with the unordered predicate, true for NaN, so a
+// NaN score keeps its NaN (an ordered >= would zero it: a weight of 0).
 #define EXP_BODY \
 	VSUBPS Z20, Z0, Z0; \
-	VCMPPS $0x1d, Z22, Z0, K1; \
+	VCMPPS $0x15, Z22, Z0, K1; \
 	VMOVAPS Z24, Z1; \
 	VFMADD231PS Z23, Z0, Z1; \
 	VPSUBD Z24, Z1, Z2; \
@@ -26,7 +28,7 @@
 	VPSLLD $23, Z2, Z2; \
 	VMULPS.Z Z2, Z4, K1, Z4
 
-// The steps of EXP_BODY: x = v - mx; k1 = x >= -87.33654; t = x·log2e +
+// The steps of EXP_BODY: x = v - mx; k1 = !(x < -87.33654); t = x·log2e +
 // magic; n = bits(t) - bits(magic); fn = t - magic; r = x - fn·ln2hi;
 // r -= fn·ln2lo; z = r²; p = p·r + c (five times); y = p·z + r; y += 1;
 // 2ⁿ from n + 127 shifted into the exponent; y·2ⁿ, 0 below the range.
@@ -134,8 +136,9 @@ done2:
 
 // func attnRowAVX512(row []float32, scale, mprev float32) (mx, sum float32)
 // Pass 1 scales the row and takes its maximum together with mprev (NaN
-// scores ignored); the lane maxima are then combined 8+8, 4+4, 2+2, 1+1.
-// Unless that maximum is -Inf, pass 2 replaces row[j] by e^(row[j]-mx)
+// scores ignored, a NaN mprev kept); the lane maxima are then combined
+// 8+8, 4+4, 2+2, 1+1. Unless that maximum is -Inf, pass 2 replaces row[j]
+// by e^(row[j]-mx) (NaN for a NaN score or maximum)
 // (EXP_BODY) and sums them in 16 lanes, combined in the same tree order.
 // Partial blocks run under the lane mask K2.
 TEXT ·attnRowAVX512(SB), NOSPLIT, $0-40
@@ -187,7 +190,10 @@ maxred:
 	MOVL $0xff800000, AX          // -Inf: every score masked, no exponentials
 	MOVL AX, X1
 	UCOMISS X1, X0
+	JPS exps                      // NaN (a NaN mprev): every exponential is NaN
 	JEQ rowdone
+
+exps:
 	VBROADCASTSS X0, Z20
 
 	MOVL $0xc2aeac4f, AX // -87.33654

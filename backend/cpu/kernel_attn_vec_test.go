@@ -8,16 +8,20 @@ import (
 
 // TestExpSubMatchesScalar checks expSub (AVX-512 lanes where available)
 // against attnExp element by element and its sum against a float64 sum,
-// over lengths around the 16-lane blocks and arguments down to -Inf.
+// over lengths around the 16-lane blocks and arguments down to -Inf; a NaN
+// (in the last element of lengths 15 and 33: a 16-lane block and a
+// masked tail) must give NaN and a NaN sum.
 func TestExpSubMatchesScalar(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 4))
 	for _, n := range []int{1, 15, 16, 17, 33, 256, 1000} {
 		row := make([]float32, n)
 		for i := range row {
-			switch i % 7 {
-			case 0:
+			switch {
+			case (n == 15 || n == 33) && i == n-1:
+				row[i] = float32(math.NaN())
+			case i%7 == 0:
 				row[i] = float32(math.Inf(-1))
-			case 1:
+			case i%7 == 1:
 				row[i] = -87.3 - float32(rng.Float64())*0.1 // around the underflow cut
 			default:
 				row[i] = float32(-rng.Float64() * 30)
@@ -30,11 +34,17 @@ func TestExpSubMatchesScalar(t *testing.T) {
 		for i, v := range orig {
 			want := attnExp(v - mx)
 			ref += float64(row[i])
+			if v != v {
+				if row[i] == row[i] {
+					t.Fatalf("n=%d: exp(NaN) = %g, want NaN", n, row[i])
+				}
+				continue
+			}
 			if d := math.Abs(float64(row[i] - want)); d > 4e-7*float64(want) && !(want == 0 && row[i] < 1e-37) {
 				t.Fatalf("n=%d: exp(%g) = %g, scalar %g (rel %.3g)", n, v-mx, row[i], want, d/float64(want))
 			}
 		}
-		if math.Abs(float64(sum)-ref) > 1e-6*ref {
+		if math.IsNaN(ref) != math.IsNaN(float64(sum)) || math.Abs(float64(sum)-ref) > 1e-6*ref {
 			t.Errorf("n=%d: sum %g, float64 sum %g", n, sum, ref)
 		}
 	}
@@ -139,15 +149,18 @@ func TestAttnRowVector(t *testing.T) {
 			for i, v := range orig {
 				want := attnExp(v*0.3 - mx)
 				got := buf[i]
-				if math.IsNaN(float64(v)) {
-					continue // 0 here, as in expSubAVX512 (the range check fails)
-				}
 				ref += float64(got)
+				if math.IsNaN(float64(v)) {
+					if got == got {
+						t.Fatalf("n=%d: the exponential of a NaN score is %g, want NaN", n, got)
+					}
+					continue
+				}
 				if d := math.Abs(float64(got - want)); d > 4e-7*float64(want) && !(want == 0 && got < 1e-37) {
 					t.Fatalf("n=%d: exp(%g) = %g, scalar %g", n, v*0.3-mx, got, want)
 				}
 			}
-			if math.Abs(float64(sum)-ref) > 1e-6*ref {
+			if math.IsNaN(ref) != math.IsNaN(float64(sum)) || math.Abs(float64(sum)-ref) > 1e-6*ref {
 				t.Errorf("n=%d: sum %g, float64 sum %g", n, sum, ref)
 			}
 			for i := n; i < len(buf); i++ {
@@ -160,5 +173,22 @@ func TestAttnRowVector(t *testing.T) {
 	row := []float32{float32(math.Inf(-1)), float32(math.Inf(-1))}
 	if mx, sum := attnRowAVX512(row, 0.5, float32(math.Inf(-1))); !math.IsInf(float64(mx), -1) || sum != 0 || !math.IsInf(float64(row[0]), -1) {
 		t.Errorf("all -Inf row: max %g sum %g row %v", mx, sum, row)
+	}
+	// A NaN previous maximum (an earlier block had NaN scores among masked
+	// ones) stays the maximum and makes every exponential NaN.
+	for _, n := range []int{5, 16, 21} {
+		row := make([]float32, n)
+		for i := range row {
+			row[i] = float32(i)
+		}
+		mx, sum := attnRowAVX512(row, 0.5, float32(math.NaN()))
+		if mx == mx || sum == sum {
+			t.Errorf("n=%d, NaN mprev: max %g sum %g, want NaN", n, mx, sum)
+		}
+		for i, v := range row {
+			if v == v {
+				t.Fatalf("n=%d, NaN mprev: row[%d] = %g, want NaN", n, i, v)
+			}
+		}
 	}
 }

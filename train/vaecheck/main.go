@@ -10,11 +10,17 @@
 //
 // With -bg orig the detector uses the background estimated from the original
 // clip for the reconstruction too (isolating the balls from background
-// errors). See docs/demo_model_diagnosis.md.
+// errors). When the directory also holds NAME.orig.f32 and NAME.rec.f32
+// soundtracks (train/audio_vae_check.py with a fourth argument), it scores the
+// A/V checks of eval.Evaluate on the original frames with the original and
+// with the reconstructed soundtrack: impacts heard, onsets seen and the
+// offsets, so the audio VAE is measured against the same bar as a generated
+// clip. See docs/demo_model_diagnosis.md.
 package main
 
 import (
 	"bufio"
+	"encoding/binary"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -132,6 +138,49 @@ func score(fr, bgFrames []uint8, m meta, tr *truth, t *tally, o eval.Options) er
 	return nil
 }
 
+// avTally accumulates the A/V checks of one soundtrack over the clips.
+type avTally struct {
+	impacts, heard, onsets, seen int
+	offsets                      []float64
+}
+
+func (t *avTally) add(r *eval.Report) {
+	t.impacts += r.ImpactsCounted
+	t.heard += r.ImpactsHeard
+	t.onsets += r.OnsetsCounted
+	t.seen += r.OnsetsSeen
+	for _, m := range r.Matches {
+		t.offsets = append(t.offsets, m.OffsetMS)
+	}
+}
+
+func (t *avTally) String() string {
+	st := eval.NewOffsetStats(t.offsets)
+	return fmt.Sprintf("impacts heard %d/%d (%.1f%%), onsets seen %d/%d (%.1f%%), |offset| median %.1f ms, p90 %.1f ms",
+		t.heard, t.impacts, 100*float64(t.heard)/math.Max(1, float64(t.impacts)),
+		t.seen, t.onsets, 100*float64(t.seen)/math.Max(1, float64(t.onsets)), st.MedianAbsMS, st.P90AbsMS)
+}
+
+// scoreAudio evaluates the original frames of m with the soundtrack in file.
+func scoreAudio(frames []uint8, m meta, file string, t *avTally, o eval.Options) error {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	audio := make([]float32, len(b)/4)
+	for i := range audio {
+		audio[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	clip := &eval.Clip{Frames: frames, Width: m.Width, Height: m.Height, FPS: 12, Audio: audio,
+		SampleRate: 16000, Caption: m.Caption}
+	r, err := eval.Evaluate(clip, o)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	t.add(r)
+	return nil
+}
+
 func pct(a [2]int) string {
 	return fmt.Sprintf("%.1f%% (%d)", 100*float64(a[1])/math.Max(1, float64(a[0])), a[0])
 }
@@ -145,6 +194,8 @@ func run(dir, bgFrom string) error {
 	o := eval.DefaultOptions()
 	kinds := []string{"orig", "rec"}
 	tallies := map[string]*tally{"orig": {}, "rec": {}}
+	audio := map[string]*avTally{"orig": {}, "rec": {}}
+	withAudio := 0
 	clips := 0
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
@@ -175,6 +226,14 @@ func run(dir, bgFrom string) error {
 				return err
 			}
 		}
+		if _, err := os.Stat(filepath.Join(dir, m.Name+".rec.f32")); err == nil {
+			for _, k := range kinds {
+				if err := scoreAudio(frames["orig"], m, filepath.Join(dir, m.Name+"."+k+".f32"), audio[k], o); err != nil {
+					return err
+				}
+			}
+			withAudio++
+		}
 		clips++
 	}
 	if err := sc.Err(); err != nil {
@@ -188,6 +247,12 @@ func run(dir, bgFrom string) error {
 			t.falseDet, t.clipsOK, clips)
 		fmt.Printf("     by frame 0-8 %s, 9-24 %s, 25-48 %s; by size small %s, medium %s, large %s\n",
 			pct(t.byFrame[0]), pct(t.byFrame[1]), pct(t.byFrame[2]), pct(t.bySize[0]), pct(t.bySize[1]), pct(t.bySize[2]))
+	}
+	if withAudio > 0 {
+		fmt.Printf("A/V on the original frames of %d clips:\n", withAudio)
+		for _, k := range kinds {
+			fmt.Printf("  %-4s soundtrack: %s\n", k, audio[k])
+		}
 	}
 	return nil
 }

@@ -30,7 +30,7 @@ fmt:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2x ./backend/cpu/
 
-## bench-torch: Lockstep vs PyTorch 1.13 (OpenBLAS, same weights) ratio table, 1 and 2 threads (~4 min)
+## bench-torch: Lockstep vs PyTorch 1.13 (OpenBLAS, same weights) ratio table, 1 and 2 threads (~6 min)
 bench-torch: torch openblas
 	$(PYTHON) bench/torch_compare.py --threads 1,2 --runs 7 --md docs/bench/cpu_vs_torch_table.md
 

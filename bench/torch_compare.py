@@ -365,14 +365,17 @@ def main():
         t = tmap.get(key(r))
         if t is None:
             continue
-        rows.append((r, t, r["median_ms"] / t["median_ms"]))
+        # step_other is total minus parts and can be 0 on either side when the parts are noisier
+        # than the total: no ratio then.
+        rows.append((r, t, r["median_ms"] / t["median_ms"] if t["median_ms"] > 0 else None))
     lines = ["| name | shape | threads | Lockstep ms | PyTorch ms | ratio L/P | Lockstep GFLOP/s | PyTorch GFLOP/s | Lockstep MB | PyTorch MB |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r, t, ratio in rows:
         gf = lambda x: "%.0f" % x["gflops"] if x.get("gflops") else "-"
         mb = lambda x: "%.1f" % (x["peak_bytes"] / 1e6) if x.get("peak_bytes") else "-"
-        lines.append("| %s | %s | %d | %.3f | %.3f | %.2f | %s | %s | %s | %s |" % (
-            r["name"], r["shape"], r["threads"], r["median_ms"], t["median_ms"], ratio, gf(r), gf(t), mb(r), mb(t)))
+        lines.append("| %s | %s | %d | %.3f | %.3f | %s | %s | %s | %s | %s |" % (
+            r["name"], r["shape"], r["threads"], r["median_ms"], t["median_ms"],
+            "-" if ratio is None else "%.2f" % ratio, gf(r), gf(t), mb(r), mb(t)))
     print("\n".join(lines))
     if args.md:
         with open(args.md, "w") as f:

@@ -13,12 +13,19 @@ import (
 // (latent 16×7×8×8 → 112 video tokens) and 53 audio tokens, random fp16
 // weights of the default sizes, all CPU threads. Reports ms/step.
 func BenchmarkDiTStep(b *testing.B) {
-	c := defaultConfig(b)
-	f, err := weights.Parse(randomCheckpoint(b, c, 1))
+	f, err := weights.Parse(randomCheckpoint(b, defaultConfig(b), 1))
 	if err != nil {
 		b.Fatal(err)
 	}
-	be := cpu.New(0)
+	benchDiTStep(b, f, 0)
+}
+
+// benchDiTStep times one DiT forward of the model in f on the default
+// clip's latents (16×7×8×8 video, 53 audio tokens, seeded noise) and the
+// caption of `lockstep bench step`, with a CPU backend of threads threads
+// (0: all), and reports ms/step.
+func benchDiTStep(b *testing.B, f *weights.File, threads int) {
+	be := cpu.New(threads)
 	m, err := Load(be, f)
 	if err != nil {
 		b.Fatal(err)
@@ -27,8 +34,7 @@ func BenchmarkDiTStep(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tctx := be.NewContext()
-	text := m.Text.Forward(tctx, ids)
+	text := m.Text.Forward(be.NewContext(), ids)
 
 	rng := rand.New(rand.NewPCG(2, 3))
 	noise := func(n int) []float32 {
@@ -48,7 +54,6 @@ func BenchmarkDiTStep(b *testing.B) {
 	}
 	ctx := be.NewContext()
 	s := []float64{0.6}
-	b.ResetTimer()
 	for b.Loop() {
 		if _, _, err := m.DiT.Forward(ctx, zv, za, text, s, s); err != nil {
 			b.Fatal(err)

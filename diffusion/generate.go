@@ -124,10 +124,9 @@ func (p *Pipeline) Generate(ctx context.Context, o Options) (res *Result, err er
 	joint = append(append(joint, noise.Video...), noise.Audio...)
 	x := ops.FromFloat32(joint, nv+na)
 
-	spec, _ := lookupSolver(o.Solver)
-	sampler, err := NewSolver[*tensorops.Latent](ops, spec.name, o.Steps, o.Shift, o.Seed)
+	sampler, err := NewSolver[*tensorops.Latent](ops, o.Solver, o.Steps, o.Shift, o.Seed) // plan resolved "" to DefaultSolver
 	if err != nil {
-		return nil, fmt.Errorf("diffusion: solver %s: %w", spec.name, err)
+		return nil, fmt.Errorf("diffusion: solver %s: %w", o.Solver, err)
 	}
 	evals := len(sampler.Timesteps())
 	res.Settings.ModelEvaluations = evals
@@ -191,7 +190,7 @@ func (p *Pipeline) Generate(ctx context.Context, o Options) (res *Result, err er
 		return nil
 	}
 	if err := sampler.Sample(model, x); err != nil {
-		return nil, fmt.Errorf("diffusion: sampling with %s: %w", spec.name, err)
+		return nil, fmt.Errorf("diffusion: sampling with %s: %w", o.Solver, err)
 	}
 	res.Timings.Sampling = time.Since(start)
 	res.Latents = split(ops.Float32(x))

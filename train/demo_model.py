@@ -25,7 +25,7 @@ def default_config(vocabulary):
         "text": {"dim": 128, "layers": 2, "heads": 2, "ffn_dim": 512, "max_tokens": 32, "eps": EPS},
         "dit": {"dim": 192, "heads": 3, "layers": 4, "ffn_dim": 768, "freq_dim": 256,
                 "patch": [1, 2, 2], "eps": EPS, "rope_theta": 10000.0,
-                "audio_time_step": 0.12, "num_train_timesteps": 1000},
+                "audio_time_step": 0.12, "num_train_timesteps": 1000, "text_pool": True},
         "video_vae": {"z_channels": 16, "temporal_factor": 4, "spatial_factor": 8,
                       "channels": [32, 64, 128],
                       "latent_mean": [0.0] * 16, "latent_std": [1.0] * 16},
@@ -280,6 +280,12 @@ class DiT(nn.Module):
                                             nn.Linear(D, D))
         self.time_embedding = nn.Sequential(nn.Linear(d["freq_dim"], D), nn.SiLU(), nn.Linear(D, D))
         self.time_projection = nn.Sequential(nn.SiLU(), nn.Linear(D, 6 * D))
+        # Pooled caption in the adaLN condition (config "text_pool"): the mean of the
+        # embedded caption tokens, projected and added to the time embedding, so
+        # global attributes (colour, number of balls) reach every modulation, not
+        # only the cross-attention. Zero-initialised: training starts from the
+        # time-only condition.
+        self.text_pool = nn.Linear(D, D) if d.get("text_pool", False) else None
         self.blocks = nn.ModuleList(Block(D, d["heads"], d["ffn_dim"]) for _ in range(d["layers"]))
         pt, ph, pw = self.patch
         self.head_video = Head(D, cv * pt * ph * pw)
@@ -289,11 +295,30 @@ class DiT(nn.Module):
         nn.init.zeros_(self.time_projection[1].bias)
         nn.init.zeros_(self.head_video.head.weight)
         nn.init.zeros_(self.head_audio.head.weight)
+        if self.text_pool is not None:
+            nn.init.zeros_(self.text_pool.weight)
+            nn.init.zeros_(self.text_pool.bias)
 
-    def time(self, sigma):
+    def pool(self, c, ctx_keep=None):
+        """text_pool(mean of the embedded caption c [B, L, D] over its kept tokens) [B, D],
+        or None without text_pool."""
+        if self.text_pool is None:
+            return None
+        if ctx_keep is None:
+            m = c.mean(1)
+        else:
+            k = ctx_keep[:, :, None].to(c.dtype)
+            m = (c * k).sum(1) / k.sum(1)
+        return self.text_pool(m)
+
+    def time(self, sigma, pooled=None):
+        """Time embedding e [B, D] (plus the pooled caption, if any) and the block
+        conditions e6 [B, 6, D]."""
         w = self.time_embedding[0].weight
         t = sigma.double() * self.cfg["dit"]["num_train_timesteps"]
         e = self.time_embedding(sinusoidal(t, self.cfg["dit"]["freq_dim"]).to(w.dtype))
+        if pooled is not None:
+            e = e + pooled
         e6 = self.time_projection(e).view(e.shape[0], 6, -1)
         return e, e6
 
@@ -311,8 +336,9 @@ class DiT(nn.Module):
         if rope is None:
             rope = joint_rope(self.cfg, gf, gh, gw, za.shape[2])
         c = self.text_embedding(ctx)
-        ev, e6v = self.time(sigma_v)
-        ea, e6a = self.time(sigma_a)
+        pooled = self.pool(c, ctx_keep)
+        ev, e6v = self.time(sigma_v, pooled)
+        ea, e6a = self.time(sigma_a, pooled)
         for blk in self.blocks:
             xv, xa = blk(xv, xa, e6v, e6a, c, rope, ctx_keep)
         ov = self.head_video(xv, ev)

@@ -17,6 +17,7 @@ Tensors (all batch 1):
   text_null.ids, text_null.out                        the null caption [<bos>]
   block.{xv, xa, e6v, e6a, ctx, rope_cos, rope_sin} -> block.{out_v, out_a}   DiT block 0
   dit.{zv, za, ctx, sigma_v, sigma_a} -> dit.{vv, va}; dit.{e_v, e6_v, e_a, e6_a, rope_cos, rope_sin}
+      (e_*: time embedding plus the pooled caption when the config has text_pool)
   vdec.z -> vdec.out; vdec.chunk{k} (frames of latent frame k when decoding one latent frame at a time)
   venc.x -> venc.mu, venc.logvar
   adec.z -> adec.out; adec.chunk{k} (samples of latent token k, 640 each)
@@ -69,7 +70,7 @@ def tiny_model(cfg):
         for name, p in m.named_parameters():
             if name.endswith(("gamma", "alpha")) or "norm" in name:
                 p.copy_(1 + 0.2 * torch.rand_like(p))
-            elif name.endswith("time_projection.1.weight") or ".head." in name:
+            elif name.endswith("time_projection.1.weight") or ".head." in name or ".text_pool." in name:
                 p.normal_(0, 0.05)
             elif name.endswith("bias"):
                 p.normal_(0, 0.02)
@@ -114,8 +115,9 @@ def fixtures(model):
     out["dit.sigma_v"], out["dit.sigma_a"] = sv, sa
     out["dit.rope_cos"], out["dit.rope_sin"] = cos, sin
     out["dit.vv"], out["dit.va"] = dit(zv, za, ctx, sv, sa)
-    ev, e6v = dit.time(sv)
-    ea, e6a = dit.time(sa)
+    pooled = dit.pool(dit.text_embedding(ctx))
+    ev, e6v = dit.time(sv, pooled)
+    ea, e6a = dit.time(sa, pooled)
     out["dit.e_v"], out["dit.e6_v"], out["dit.e_a"], out["dit.e6_a"] = ev, e6v, ea, e6a
     xv, xa = rnd(1, 12, D), rnd(1, 7, D)
     c = rnd(1, ctx.shape[1], D)

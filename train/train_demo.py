@@ -53,6 +53,8 @@ def parse_args(argv=None):
     p.add_argument("--vae-long-steps", type=int, default=2000, help="final video VAE steps on --vae-crop-frames crops")
     p.add_argument("--vae-focus", type=float, default=0.75, help="fraction of video VAE crops placed on a moving ball")
     p.add_argument("--vae-ball-weight", type=float, default=10.0, help="extra loss weight of moving-ball pixels")
+    p.add_argument("--vae-motion-weight", type=float, default=0.0,
+                   help="weight of the L1 loss on frame differences (against motion smear)")
     p.add_argument("--dit-patch", default="1,1,1", help="DiT patch (frames,height,width) of the recipe's config")
     p.add_argument("--vae-crop-frames", type=int, default=25,
                    help="frames per video VAE crop (25 = the sampled window; 9 collapses after frame 8)")
@@ -254,7 +256,13 @@ def stage_video_vae(args, cfg, clips, log):
         rec = (w * (y - x).abs()).mean()
         mse = (w * (y - x).pow(2)).mean()
         kl = kl_term(mu, lv)
-        return rec + mse + 1e-4 * kl, [rec.item(), mse.item(), kl.item()]
+        loss = rec + mse + 1e-4 * kl
+        if args.vae_motion_weight > 0:
+            # Frame differences: a ball smeared over its path has the right mean colour
+            # but the wrong motion, which this term sees directly.
+            dy, dx = y[:, :, 1:] - y[:, :, :-1], x[:, :, 1:] - x[:, :, :-1]
+            loss = loss + args.vae_motion_weight * (w[:, :, 1:] * (dy - dx).abs()).mean()
+        return loss, [rec.item(), mse.item(), kl.item()]
 
     run_loop(args, "video_vae", vae, list(vae.parameters()), steps, args.lr_vae, batch, loss, log,
              on_resume=lambda step: state.update(step=step))

@@ -27,12 +27,16 @@ import demo_model as M  # noqa: E402
 RANGES = [(0, 9), (9, 25), (25, 49)]
 
 
-def load_vae(path):
+def load_vae(path, config=""):
     if path.endswith(".safetensors"):
         import export
         return export.load_model(path).video_vae
     st = torch.load(path, map_location="cpu", weights_only=False)
-    vae = M.VideoVAE(M.default_config(["<pad>", "<bos>"]))
+    cfg = M.default_config(["<pad>", "<bos>"])
+    if config:
+        with open(config) as f:
+            cfg = json.load(f)
+    vae = M.VideoVAE(cfg)
     vae.load_state_dict(st["model"])
     print("checkpoint step", st["step"])
     return vae.eval()
@@ -48,10 +52,11 @@ def main():
     p.add_argument("held", help="data directory written by lockstep-data")
     p.add_argument("out")
     p.add_argument("--frames", type=int, default=49, help="at most this many frames per clip")
+    p.add_argument("--config", default="", help="the run's config.json (default: the default config)")
     a = p.parse_args()
     torch.set_num_threads(2)
     os.makedirs(a.out, exist_ok=True)
-    vae = load_vae(a.checkpoint)
+    vae = load_vae(a.checkpoint, a.config)
     clips = D.Clips(a.held)
     se_r, n_r = np.zeros(len(RANGES)), np.zeros(len(RANGES))
     tot = np.zeros(4)

@@ -111,6 +111,9 @@ func checkpointShapes(c *demo.Config) map[string][]int {
 	lin("dit.time_embedding.0", D, d.FreqDim)
 	lin("dit.time_embedding.2", D, D)
 	lin("dit.time_projection.1", 6*D, D)
+	if d.TextPool {
+		lin("dit.text_pool", D, D)
+	}
 	for i := range d.Layers {
 		p := fmt.Sprintf("dit.blocks.%d.", i)
 		attn(p+"self_attn", D, D, true)

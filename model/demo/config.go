@@ -64,6 +64,7 @@ type DiTConfig struct {
 	RoPETheta         float64 `json:"rope_theta"`          // RoPE frequency base
 	AudioTimeStep     float64 `json:"audio_time_step"`     // audio token spacing in latent frames
 	NumTrainTimesteps float64 `json:"num_train_timesteps"` // timestep = this × sigma
+	TextPool          bool    `json:"text_pool"`           // add the pooled caption (dit.text_pool) to the time embeddings; absent = false
 }
 
 // HeadDim is the attention head width Dim/Heads.

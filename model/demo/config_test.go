@@ -28,6 +28,27 @@ func TestConfigGolden(t *testing.T) {
 	if _, err := ConfigFromFile(f); err != nil {
 		t.Error(err)
 	}
+	if !c.DiT.TextPool {
+		t.Error("tiny config without text_pool (PyTorch's default_config has it)")
+	}
+}
+
+// TestConfigTextPoolAbsent: a config without dit.text_pool (checkpoints
+// before the key, such as the shipped v2) parses with TextPool false.
+func TestConfigTextPoolAbsent(t *testing.T) {
+	m := goldenConfigJSON(t)
+	delete(sub(m, "dit"), "text_pool")
+	js, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ParseConfig(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DiT.TextPool {
+		t.Error("text_pool absent parses as true")
+	}
 }
 
 func TestConfigValidation(t *testing.T) {
@@ -91,7 +112,7 @@ func TestConfigValidation(t *testing.T) {
 }
 
 func TestConfigSyntax(t *testing.T) {
-	for _, js := range []string{`{"model": "lockstep-demo-av", "unknown_key": 1}`, `{"text": {"dim": "wide"}}`, `{} {}`, `[`} {
+	for _, js := range []string{`{"model": "lockstep-demo-av", "unknown_key": 1}`, `{"text": {"dim": "wide"}}`, `{"dit": {"text_pool": 1}}`, `{} {}`, `[`} {
 		if _, err := ParseConfig([]byte(js)); err == nil {
 			t.Errorf("ParseConfig(%s): no error", js)
 		} else {

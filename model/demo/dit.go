@@ -12,6 +12,12 @@ import (
 // video latent as patches and the audio latent as one token per latent
 // step, runs the blocks over the joint sequence [video; audio] with one
 // time-aligned 3-D RoPE table, and returns each modality's velocity.
+// The blocks and heads are conditioned on the noise level of their
+// modality and, with text_pool, on the pooled caption (Time).
+//
+// TextPool (`dit.text_pool`) carries no weight tag: LoadPrefix binds it
+// only when the config has text_pool, so that a checkpoint holding its
+// tensors without the key is rejected (unused tensors).
 //
 // Forward is safe for concurrent use with different contexts.
 type DiT struct {
@@ -20,6 +26,7 @@ type DiT struct {
 	TextEmbedding  nn.FeedForward         `weight:"text_embedding"`  // Linear [D, text.dim], GELU(tanh), Linear [D, D]
 	TimeEmbedding  nn.TimestepEmbedding   `weight:"time_embedding"`  // Linear [D, freq_dim], SiLU, Linear [D, D]
 	TimeProjection nn.ConditionProjection `weight:"time_projection"` // SiLU, Linear [6D, D]
+	TextPool       *nn.Linear             // [D, D]; nil without text_pool (untagged: bound by LoadPrefix)
 	Blocks         []*Block               `weight:"blocks"`
 	HeadVideo      Head                   `weight:"head_video"` // head [Cv·pt·ph·pw, D]
 	HeadAudio      Head                   `weight:"head_audio"` // head [Ca, D]
@@ -44,6 +51,9 @@ func newDiT(b backend.Backend, c *Config) *DiT {
 		cfg:            d,
 		b:              b,
 		ropes:          map[[4]int]*nn.RoPE{},
+	}
+	if d.TextPool {
+		t.TextPool = &nn.Linear{}
 	}
 	for i := range t.Blocks {
 		t.Blocks[i] = newBlock(d)
@@ -75,15 +85,39 @@ func (d *DiT) RoPE(f, h, w, T int) (*nn.RoPE, error) {
 	return r, nil
 }
 
+// Pool returns the pooled caption [B, D] of the embedded caption
+// c [B, L, D] (the output of TextEmbedding), or nil when the model has no
+// text_pool:
+//
+//	pooled = text_pool(mean over the L tokens of c)
+//
+// The mean is over every token: the captions of a batch are unpadded.
+func (d *DiT) Pool(ctx backend.Context, c backend.Tensor) backend.Tensor {
+	if d.TextPool == nil {
+		return nil
+	}
+	return d.TextPool.Forward(ctx, ctx.Reduce(backend.Mean, c, 1, false))
+}
+
 // Time returns the time embedding e [n, D] and the block conditions
-// e6 [n, 6, D] of the noise levels sigma (timestep num_train_timesteps·σ,
-// Wan's [cos | sin] sinusoid).
-func (d *DiT) Time(ctx backend.Context, sigma []float64) (e, e6 backend.Tensor) {
+// e6 [n, 6, D] of the noise levels sigma, conditioned on the pooled
+// caption (from Pool; nil for none):
+//
+//	e  = time_embedding(sinusoid(num_train_timesteps·σ)) + pooled
+//	e6 = time_projection(e)
+//
+// with Wan's [cos | sin] sinusoid. n is len(sigma), or B when pooled is
+// [B, D] and sigma holds one level for the whole batch (broadcast); other
+// pairs of lengths must be equal (else a *backend.ShapeError panic).
+func (d *DiT) Time(ctx backend.Context, sigma []float64, pooled backend.Tensor) (e, e6 backend.Tensor) {
 	t := make([]float64, len(sigma))
 	for i, s := range sigma {
 		t[i] = s * d.cfg.NumTrainTimesteps
 	}
 	e = d.TimeEmbedding.Forward(ctx, t)
+	if pooled != nil {
+		e = ctx.Binary(backend.Add, e, pooled) // [len(sigma), D] + [B, D], broadcast
+	}
 	return e, d.TimeProjection.Forward(ctx, e)
 }
 
@@ -91,7 +125,8 @@ func (d *DiT) Time(ctx backend.Context, sigma []float64) (e, e6 backend.Tensor) 
 // zv [B, Cv, f, h, w] (f, h, w multiples of the patch) and audio latent
 // za [B, Ca, T] given the caption context c [B, L, text.dim] (from
 // TextEncoder.Forward) and the noise levels of each modality, sigmaV and
-// sigmaA, each of length 1 (shared by the batch) or B. It returns
+// sigmaA, each of length 1 (shared by the batch) or B. With text_pool the
+// pooled caption (Pool) joins both time embeddings (Time). It returns
 // vv [B, Cv, f, h, w] and va [B, Ca, T]. Shape mismatches panic with a
 // *backend.ShapeError; the error reports a failure to build the RoPE table.
 func (d *DiT) Forward(ctx backend.Context, zv, za, c backend.Tensor, sigmaV, sigmaA []float64) (vv, va backend.Tensor, err error) {
@@ -120,8 +155,9 @@ func (d *DiT) Forward(ctx backend.Context, zv, za, c backend.Tensor, sigmaV, sig
 	xv = ctx.Permute(ctx.Reshape(xv, B, D, gf*gh*gw), 0, 2, 1)
 	xa := d.AudioEmbedding.Forward(ctx, ctx.Permute(za, 0, 2, 1))
 	cc := d.TextEmbedding.Forward(ctx, c)
-	ev, e6v := d.Time(ctx, sigmaV)
-	ea, e6a := d.Time(ctx, sigmaA)
+	pooled := d.Pool(ctx, cc) // nil without text_pool
+	ev, e6v := d.Time(ctx, sigmaV, pooled)
+	ea, e6a := d.Time(ctx, sigmaA, pooled)
 	for _, blk := range d.Blocks {
 		xv, xa = blk.Forward(ctx, xv, xa, e6v, e6a, cc, rope)
 	}

@@ -68,8 +68,14 @@ func TestDiTGolden(t *testing.T) {
 		// The sigmas are the metadata's exact float64 values (the F32 tensors
 		// dit.sigma_* are rounded).
 		sv, sa := []float64{info.DiTSigmaV}, []float64{info.DiTSigmaA}
-		ev, e6v := m.DiT.Time(ctx, sv)
-		ea, e6a := m.DiT.Time(ctx, sa)
+		// The time embeddings include the pooled caption of dit.ctx (text_pool
+		// configs; nil otherwise), as in Forward.
+		pooled := m.DiT.Pool(ctx, m.DiT.TextEmbedding.Forward(ctx, tensortest.Tensor(t, f, b, "dit.ctx")))
+		if (pooled != nil) != m.Config.DiT.TextPool {
+			t.Fatalf("pooled caption %v with text_pool %v", pooled, m.Config.DiT.TextPool)
+		}
+		ev, e6v := m.DiT.Time(ctx, sv, pooled)
+		ea, e6a := m.DiT.Time(ctx, sa, pooled)
 		check(t, "dit.e_v", b, ev, f, "dit.e_v")
 		check(t, "dit.e6_v", b, e6v, f, "dit.e6_v")
 		check(t, "dit.e_a", b, ea, f, "dit.e_a")
@@ -104,6 +110,39 @@ func TestDiTBatch(t *testing.T) {
 			}
 			checkValues(t, "batch video", v1.Shape(), b.Float32(ctx.Slice(vv, 0, i, i+1)), v1.Shape(), b.Float32(v1))
 			checkValues(t, "batch audio", a1.Shape(), b.Float32(ctx.Slice(va, 0, i, i+1)), a1.Shape(), b.Float32(a1))
+		}
+	})
+}
+
+// TestDiTBatchSharedSigma runs a batch of 2 with one noise level per
+// modality for the batch and two different captions (the fixture's and a
+// scaled copy), so that with text_pool the time embeddings differ per
+// sample while sigma is broadcast, and checks each sample against its own
+// batch-1 forward.
+func TestDiTBatchSharedSigma(t *testing.T) {
+	forEachGolden(t, func(t *testing.T, fx *fixture) {
+		f, m, info, ctx := fx.parts()
+		b := ctx.Backend()
+		zv, za, c := tensortest.Tensor(t, f, b, "dit.zv"), tensortest.Tensor(t, f, b, "dit.za"), tensortest.Tensor(t, f, b, "dit.ctx")
+		cs := []backend.Tensor{c, ctx.Affine(c, -0.5, 0.25)}
+		sv, sa := []float64{info.DiTSigmaV}, []float64{info.DiTSigmaA}
+		vv, va, err := m.DiT.Forward(ctx, ctx.Concat(0, zv, zv), ctx.Concat(0, za, za), ctx.Concat(0, cs...), sv, sa)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, ci := range cs {
+			v1, a1, err := m.DiT.Forward(ctx, zv, za, ci, sv, sa)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkValues(t, "batch video", v1.Shape(), b.Float32(ctx.Slice(vv, 0, i, i+1)), v1.Shape(), b.Float32(v1))
+			checkValues(t, "batch audio", a1.Shape(), b.Float32(ctx.Slice(va, 0, i, i+1)), a1.Shape(), b.Float32(a1))
+		}
+		if m.DiT.TextPool != nil {
+			e, e6 := m.DiT.Time(ctx, sv, m.DiT.Pool(ctx, m.DiT.TextEmbedding.Forward(ctx, ctx.Concat(0, cs...))))
+			if !slices.Equal(e.Shape(), []int{2, m.DiT.Dim()}) || !slices.Equal(e6.Shape(), []int{2, 6, m.DiT.Dim()}) {
+				t.Errorf("Time of 1 sigma and 2 pooled captions: e %v, e6 %v; want batch 2", e.Shape(), e6.Shape())
+			}
 		}
 	})
 }

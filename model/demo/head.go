@@ -6,8 +6,9 @@ import (
 )
 
 // Head is a modality's output head (`dit.head_video`, `dit.head_audio`):
-// adaLN with two vectors taken from the time embedding e (before the time
-// projection, as in Wan), then a linear map to the latent features.
+// adaLN with two vectors taken from the time embedding e of DiT.Time
+// (before the time projection, as in Wan; with text_pool it includes the
+// pooled caption), then a linear map to the latent features.
 //
 //	(sh, sc) = (modulation + e[:, None]).chunk(2)
 //	out      = head(LN(x)·(1+sc) + sh)

@@ -60,6 +60,9 @@ func tensorShapes(c *Config) map[string][]int {
 	lin("dit.time_embedding.0", D, d.FreqDim)
 	lin("dit.time_embedding.2", D, D)
 	lin("dit.time_projection.1", 6*D, D)
+	if d.TextPool {
+		lin("dit.text_pool", D, D)
+	}
 	for i := range d.Layers {
 		p := fmt.Sprintf("dit.blocks.%d.", i)
 		attn(p+"self_attn", D, D, true)
@@ -78,7 +81,8 @@ func tensorShapes(c *Config) map[string][]int {
 	return s
 }
 
-// defaultConfig is SPEC.md's v1 config with the scene grammar's vocabulary.
+// defaultConfig is SPEC.md's v1 config (text_pool on, as in PyTorch's
+// default_config) with the scene grammar's vocabulary.
 func defaultConfig(t testing.TB) *Config {
 	t.Helper()
 	vocab := append([]string{PadToken, BOSToken}, scene.Vocabulary()...)
@@ -94,7 +98,7 @@ func defaultConfig(t testing.TB) *Config {
 		Model: ModelName, Version: 1, FPS: 12, SampleRate: 16000, Vocabulary: vocab,
 		Text: TextConfig{Dim: 128, Layers: 2, Heads: 2, FFNDim: 512, MaxTokens: 32, Eps: 1e-6},
 		DiT: DiTConfig{Dim: 192, Heads: 3, Layers: 4, FFNDim: 768, FreqDim: 256, Patch: []int{1, 2, 2}, Eps: 1e-6,
-			RoPETheta: 10000, AudioTimeStep: 0.12, NumTrainTimesteps: 1000},
+			RoPETheta: 10000, AudioTimeStep: 0.12, NumTrainTimesteps: 1000, TextPool: true},
 		VideoVAE: VideoVAEConfig{ZChannels: 16, TemporalFactor: 4, SpatialFactor: 8, Channels: []int{32, 64, 128},
 			LatentMean: mean(16), LatentStd: std(16)},
 		AudioVAE: AudioVAEConfig{ZChannels: 8, Hop: 640, LatentRate: 25, EncChannels: []int{32, 64, 128},
@@ -177,6 +181,13 @@ func TestGoldenTensorNames(t *testing.T) {
 // replacing the shapes in reshape.
 func stripped(t *testing.T, drop []string, reshape map[string][]int, extra ...weights.Named) []byte {
 	t.Helper()
+	return strippedConfig(t, nil, drop, reshape, extra...)
+}
+
+// strippedConfig is stripped with the golden config changed by edit (nil
+// keeps it as it is).
+func strippedConfig(t *testing.T, edit func(*Config), drop []string, reshape map[string][]int, extra ...weights.Named) []byte {
+	t.Helper()
 	f, _, _, _ := golden(t)
 	var ts []weights.Named
 	for _, name := range f.Names() {
@@ -196,7 +207,15 @@ func stripped(t *testing.T, drop []string, reshape map[string][]int, extra ...we
 	}
 	ts = append(ts, extra...)
 	md := f.Metadata()
-	return tensortest.Checkpoint(t, ts, nil, map[string]string{"config": md["config"], "format": md["format"]})
+	if edit == nil {
+		return tensortest.Checkpoint(t, ts, nil, map[string]string{"config": md["config"], "format": md["format"]})
+	}
+	c, err := ParseConfig([]byte(md["config"])) // a copy: m.Config is shared
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(c)
+	return tensortest.Checkpoint(t, ts, c, map[string]string{"format": md["format"]})
 }
 
 func TestLoadCheckpoint(t *testing.T) {
@@ -246,6 +265,73 @@ func TestLoadErrors(t *testing.T) {
 	}
 	if strings.Count(err.Error(), "cross_attn.k.weight") != 1 {
 		t.Errorf("missing tensor reported more than once: %v", err)
+	}
+}
+
+// TestLoadTextPool: with text_pool the model binds dit.text_pool and
+// Forward uses it; a text_pool config without the tensors, with mis-shaped
+// ones, or a config without text_pool whose checkpoint has them, fails
+// to load with an error naming them.
+func TestLoadTextPool(t *testing.T) {
+	_, g, _, _ := golden(t)
+	if !g.Config.DiT.TextPool || g.DiT.TextPool == nil || g.DiT.TextPool.Weight == nil || g.DiT.TextPool.Bias == nil {
+		t.Fatalf("tiny fixture: text_pool %v, linear %+v; want a bound text_pool", g.Config.DiT.TextPool, g.DiT.TextPool)
+	}
+	noPool := func(c *Config) { c.DiT.TextPool = false }
+	pool := []string{"dit.text_pool.weight", "dit.text_pool.bias"}
+
+	// Without the key and without the tensors: a model without text_pool.
+	f, err := weights.Parse(strippedConfig(t, noPool, pool, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Load(cpu.New(1), f)
+	if err != nil {
+		t.Fatalf("load without text_pool: %v", err)
+	}
+	if m.DiT.TextPool != nil {
+		t.Errorf("text_pool bound without the config key: %+v", m.DiT.TextPool)
+	}
+	ctx := m.DiT.b.NewContext()
+	if p := m.DiT.Pool(ctx, ctx.Zeros(1, 3, m.DiT.Dim())); p != nil {
+		t.Errorf("Pool without text_pool = %v, want nil", p.Shape())
+	}
+
+	for _, c := range []struct {
+		name    string
+		edit    func(*Config)
+		drop    []string
+		reshape map[string][]int
+		wants   []string
+	}{
+		{"missing", nil, pool, nil,
+			[]string{"1 missing (dit.text_pool.weight)", "dit.text_pool.bias: missing"}},
+		{"mis-shaped", nil, nil, map[string][]int{"dit.text_pool.weight": {64, 32}, "dit.text_pool.bias": {32}},
+			[]string{"dit.text_pool.weight: want [64 64] got [64 32]", "dit.text_pool.bias: want [64] got [32]"}},
+		{"unexpected", noPool, nil, nil,
+			[]string{"2 unused (dit.text_pool.bias, dit.text_pool.weight)"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f, err := weights.Parse(strippedConfig(t, c.edit, c.drop, c.reshape))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Load(cpu.New(1), f)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			t.Log(err)
+			for _, w := range c.wants {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q", w)
+				}
+			}
+			for _, n := range pool {
+				if strings.Count(err.Error(), n) > 1 {
+					t.Errorf("%s reported more than once", n)
+				}
+			}
+		})
 	}
 }
 

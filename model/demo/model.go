@@ -45,7 +45,18 @@ func LoadPrefix(b backend.Backend, f *weights.File, prefix string) (*Model, erro
 		Text:      newTextEncoder(cfg),
 		DiT:       newDiT(b, cfg),
 	}
-	err = weights.Bind(f, b, m, weights.BindOptions{Prefix: prefix, Dims: cfg.dims(), ReportUnused: true})
+	// dit.text_pool is bound only when the config has text_pool (its field
+	// carries no weight tag), so that the tensors of a checkpoint without
+	// the key are reported unused; one Bind call keeps every problem in one
+	// error.
+	var dst any = m
+	if m.DiT.TextPool != nil {
+		dst = &struct {
+			*Model   `weight:""`
+			TextPool *nn.Linear `weight:"dit.text_pool"`
+		}{m, m.DiT.TextPool}
+	}
+	err = weights.Bind(f, b, dst, weights.BindOptions{Prefix: prefix, Dims: cfg.dims(), ReportUnused: true})
 	known := map[string]bool{} // tensors the bind error already names
 	var be *weights.BindError
 	if errors.As(err, &be) {
@@ -118,6 +129,9 @@ func (m *Model) check(known map[string]bool) []string {
 	ck.linear("dit.time_embedding.0", &t.TimeEmbedding.Linear1, D, d.FreqDim)
 	ck.linear("dit.time_embedding.2", &t.TimeEmbedding.Linear2, D, D)
 	ck.linear("dit.time_projection.1", &t.TimeProjection.Linear, 6*D, D)
+	if t.TextPool != nil {
+		ck.linear("dit.text_pool", t.TextPool, D, D)
+	}
 	for i, b := range t.Blocks {
 		p := fmt.Sprintf("dit.blocks.%d.", i)
 		ck.attention(p+"self_attn", &b.SelfAttn, D, D, nn.QKNormFull)

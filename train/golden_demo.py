@@ -50,7 +50,7 @@ def tiny_config():
     cfg = M.default_config(["<pad>", "<bos>"] + words)
     cfg["text"].update(dim=32, heads=2, ffn_dim=64)
     cfg["dit"].update(dim=64, heads=2, layers=2, ffn_dim=128, freq_dim=32)
-    cfg["video_vae"]["channels"] = [8, 16, 16]
+    cfg["video_vae"].update(z_channels=16, channels=[8, 16, 16])
     cfg["audio_vae"].update(enc_channels=[8, 16, 16], dec_channels=[16, 16, 8, 8])
     g = torch.Generator().manual_seed(7)
     cfg["video_vae"]["latent_mean"] = (torch.randn(16, generator=g) * 0.1).tolist()
@@ -108,7 +108,8 @@ def fixtures(model):
     # DiT block 0 and the whole DiT on a latent of 2x4x6 (video) and 7 audio tokens.
     dit = m.dit
     D = cfg["dit"]["dim"]
-    zv, za = rnd(1, 16, 2, 4, 6), rnd(1, 8, 7)
+    cv, ca = cfg["video_vae"]["z_channels"], cfg["audio_vae"]["z_channels"]
+    zv, za = rnd(1, cv, 2, 4, 6), rnd(1, ca, 7)
     sv, sa = torch.tensor([0.7], dtype=torch.float64), torch.tensor([0.4], dtype=torch.float64)
     cos, sin = M.joint_rope(cfg, 2, 2, 3, 7)
     out["dit.zv"], out["dit.za"], out["dit.ctx"] = zv, za, ctx
@@ -127,7 +128,7 @@ def fixtures(model):
     out["block.out_v"], out["block.out_a"] = dit.blocks[0](xv, xa, b6v, b6a, c, (cos, sin))
 
     # Video VAE: decoder whole and one latent frame at a time, encoder.
-    vz = rnd(1, 16, 3, 2, 2)
+    vz = rnd(1, cv, 3, 2, 2)
     vd = m.video_vae.decoder(vz)
     out["vdec.z"], out["vdec.out"] = vz, vd
     prev = 0
@@ -141,7 +142,7 @@ def fixtures(model):
     out["venc.mu"], out["venc.logvar"] = m.video_vae.encoder(vx)
 
     # Audio VAE.
-    az = rnd(1, 8, 4)
+    az = rnd(1, ca, 4)
     ad = m.audio_vae.decoder(az)
     out["adec.z"], out["adec.out"] = az, ad
     hop = cfg["audio_vae"]["hop"]

@@ -3,7 +3,7 @@
 Stages, each resumable from its checkpoint in the work directory:
 
   data       go run ./cmd/lockstep-data --out WORK/data --n CLIPS --seed SEED
-  video_vae  causal video VAE on random 25-frame 32x32 crops (L1 + MSE + KL); shorter crops
+  video_vae  causal video VAE on random 32x32 crops (L1 + MSE + frame-difference L1 + KL); shorter crops
              never show the VAE a window past the clip start (docs/demo_model_diagnosis.md)
   audio_vae  causal waveform VAE on random 1.28 s segments (waveform MSE + KL; STFT logged)
   latents    encode every 25-frame training window once (video + audio latents, captions)
@@ -53,7 +53,7 @@ def parse_args(argv=None):
     p.add_argument("--vae-long-steps", type=int, default=2000, help="final video VAE steps on --vae-crop-frames crops")
     p.add_argument("--vae-focus", type=float, default=0.75, help="fraction of video VAE crops placed on a moving ball")
     p.add_argument("--vae-ball-weight", type=float, default=10.0, help="extra loss weight of moving-ball pixels")
-    p.add_argument("--vae-motion-weight", type=float, default=0.0,
+    p.add_argument("--vae-motion-weight", type=float, default=1.0,
                    help="weight of the L1 loss on frame differences (against motion smear)")
     p.add_argument("--dit-patch", default="1,1,1", help="DiT patch (frames,height,width) of the recipe's config")
     p.add_argument("--vae-crop-frames", type=int, default=25,

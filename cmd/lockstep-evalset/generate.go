@@ -13,11 +13,19 @@ import (
 	"github.com/lockstep-av/lockstep/scene"
 )
 
+// genOptions are the settings every clip's `lockstep generate` shares.
+type genOptions struct {
+	Model   string   // checkpoint ("": the binary's embedded one)
+	Threads int      // CPU threads (0: all cores)
+	Extra   []string // further generate arguments (--cfg-video=6, --solver=dpmpp-2m, ...)
+}
+
 // generateArgs returns the arguments of `lockstep generate` for clip e of a
 // run in dir: its caption, noise seed, frame size, duration (when the plan
 // asks for a frame count) and output path, quiet, plus --model and
-// --threads when set.
-func generateArgs(dir string, e Entry, model string, threads int) []string {
+// --threads when set and then o.Extra. The sidecar of each clip records the
+// settings that result, and the report prints them.
+func generateArgs(dir string, e Entry, o genOptions) []string {
 	args := []string{"generate",
 		"--prompt", e.Caption,
 		"--seed", strconv.FormatUint(e.Seed, 10),
@@ -30,18 +38,18 @@ func generateArgs(dir string, e Entry, model string, threads int) []string {
 		// count of that form comes back unchanged.
 		args = append(args, "--duration", strconv.FormatFloat(float64(e.Frames)/scene.FPS, 'g', -1, 64))
 	}
-	if model != "" {
-		args = append(args, "--model", model)
+	if o.Model != "" {
+		args = append(args, "--model", o.Model)
 	}
-	if threads > 0 {
-		args = append(args, "--threads", strconv.Itoa(threads))
+	if o.Threads > 0 {
+		args = append(args, "--threads", strconv.Itoa(o.Threads))
 	}
-	return args
+	return append(args, o.Extra...)
 }
 
 // generateAll runs the lockstep binary once per clip of the plan in dir,
 // in plan order, reporting progress on log. It stops at the first failure.
-func generateAll(ctx context.Context, bin, dir string, p *Plan, model string, threads int, log io.Writer) error {
+func generateAll(ctx context.Context, bin, dir string, p *Plan, o genOptions, log io.Writer) error {
 	start := time.Now()
 	for _, e := range p.Clips {
 		if p.FrameDirs {
@@ -51,7 +59,7 @@ func generateAll(ctx context.Context, bin, dir string, p *Plan, model string, th
 			}
 		}
 		t0 := time.Now()
-		cmd := exec.CommandContext(ctx, bin, generateArgs(dir, e, model, threads)...)
+		cmd := exec.CommandContext(ctx, bin, generateArgs(dir, e, o)...)
 		cmd.Stdout, cmd.Stderr = log, log
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("generate %s (%q, seed %d): %s: %w", e.Clip, e.Caption, e.Seed, bin, err)

@@ -47,20 +47,21 @@ func fakeLockstep(log string, args []string) int {
 func TestGenerateArgs(t *testing.T) {
 	e := Entry{Index: 1, Clip: "clip_001.avi", Caption: "a small red ball falls on a grey floor", Seed: 1000001, Width: 96, Height: 64}
 	cases := []struct {
-		name    string
-		frames  int
-		model   string
-		threads int
-		want    []string
+		name   string
+		frames int
+		opt    genOptions
+		want   []string
 	}{
-		{"default", 0, "", 0, nil},
-		{"model and threads", 0, "/m.safetensors", 2, []string{"--model", "/m.safetensors", "--threads", "2"}},
-		{"frames", 49, "", 0, []string{"--duration", strconv.FormatFloat(49.0/12, 'g', -1, 64)}},
+		{"default", 0, genOptions{}, nil},
+		{"model and threads", 0, genOptions{Model: "/m.safetensors", Threads: 2}, []string{"--model", "/m.safetensors", "--threads", "2"}},
+		{"frames", 49, genOptions{}, []string{"--duration", strconv.FormatFloat(49.0/12, 'g', -1, 64)}},
+		{"extra last", 0, genOptions{Threads: 1, Extra: []string{"--cfg-video=6", "--solver=dpmpp-2m"}},
+			[]string{"--threads", "1", "--cfg-video=6", "--solver=dpmpp-2m"}},
 	}
 	base := []string{"generate", "--prompt", e.Caption, "--seed", "1000001", "--size", "96x64", "--out", filepath.Join("run", "clip_001.avi"), "--quiet"}
 	for _, tc := range cases {
 		e.Frames = tc.frames
-		got := generateArgs("run", e, tc.model, tc.threads)
+		got := generateArgs("run", e, tc.opt)
 		want := append(slices.Clone(base), tc.want...)
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: args\n%q\nwant\n%q", tc.name, got, want)
@@ -72,7 +73,7 @@ func TestGenerateArgs(t *testing.T) {
 // count of the form 1+4n gives back that count in lockstep generate.
 func TestDurationKeepsFrames(t *testing.T) {
 	for _, f := range []int{1, 5, 25, 49, 97} {
-		d, err := strconv.ParseFloat(generateArgs("", Entry{Frames: f}, "", 0)[11], 64)
+		d, err := strconv.ParseFloat(generateArgs("", Entry{Frames: f}, genOptions{})[11], 64)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +99,7 @@ func TestGenerateAllRunsEachClip(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(stale, "frame_00000.png"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := generateAll(context.Background(), os.Args[0], dir, p, "m.safetensors", 1, io.Discard); err != nil {
+	if err := generateAll(context.Background(), os.Args[0], dir, p, genOptions{Model: "m.safetensors", Threads: 1}, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
@@ -117,7 +118,7 @@ func TestGenerateAllRunsEachClip(t *testing.T) {
 		if err := json.Unmarshal([]byte(l), &args); err != nil {
 			t.Fatal(err)
 		}
-		if want := generateArgs(dir, p.Clips[i], "m.safetensors", 1); !slices.Equal(args, want) {
+		if want := generateArgs(dir, p.Clips[i], genOptions{Model: "m.safetensors", Threads: 1}); !slices.Equal(args, want) {
 			t.Errorf("call %d: %q, want %q", i, args, want)
 		}
 	}
@@ -130,7 +131,7 @@ func TestGenerateAllStopsOnFailure(t *testing.T) {
 		{Index: 0, Clip: "clip_000.avi", Caption: "a small " + fakeFailWord + " ball falls on a grey floor", Seed: 1000, Width: 64, Height: 64},
 		{Index: 1, Clip: "clip_001.avi", Caption: "a small red ball falls on a grey floor", Seed: 1001, Width: 64, Height: 64},
 	}}
-	err := generateAll(context.Background(), os.Args[0], dir, p, "", 0, io.Discard)
+	err := generateAll(context.Background(), os.Args[0], dir, p, genOptions{}, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "clip_000.avi") || !strings.Contains(err.Error(), "exit status 3") {
 		t.Fatalf("error %v, want one naming clip_000.avi and exit status 3", err)
 	}

@@ -47,10 +47,11 @@ func (c *planCmd) Run() error {
 }
 
 type generateCmd struct {
-	Out      string `required:"" type:"path" help:"Run directory holding plan.json."`
-	Lockstep string `default:"bin/lockstep" type:"path" help:"The lockstep binary."`
-	Model    string `help:"Checkpoint (default: the binary's embedded one)." type:"path"`
-	Threads  int    `default:"0" help:"CPU threads of each generate (0: all cores)."`
+	Out      string   `required:"" type:"path" help:"Run directory holding plan.json."`
+	Lockstep string   `default:"bin/lockstep" type:"path" help:"The lockstep binary."`
+	Model    string   `help:"Checkpoint (default: the binary's embedded one)." type:"path"`
+	Threads  int      `default:"0" help:"CPU threads of each generate (0: all cores)."`
+	Arg      []string `sep:"none" help:"Extra argument for every lockstep generate, repeatable (--arg=--cfg-video=6 --arg=--solver=dpmpp-2m)."`
 }
 
 func (c *generateCmd) Run() error {
@@ -60,7 +61,7 @@ func (c *generateCmd) Run() error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	return generateAll(ctx, c.Lockstep, c.Out, p, c.Model, c.Threads, os.Stderr)
+	return generateAll(ctx, c.Lockstep, c.Out, p, genOptions{Model: c.Model, Threads: c.Threads, Extra: c.Arg}, os.Stderr)
 }
 
 type reportCmd struct {

@@ -55,7 +55,9 @@ type tally struct {
 	n, found       int
 	dets, falseDet int
 	errSum         float64
-	clipsOK        int
+	clipsOK        int // colour and count match the caption
+	colourOK       int
+	countOK        int
 	byFrame        [3][2]int // [range][total, found]
 	bySize         [3][2]int // small, medium, large
 }
@@ -134,6 +136,12 @@ func score(fr, bgFrames []uint8, m meta, tr *truth, t *tally, o eval.Options) er
 	}
 	if r.ColourMatch && r.CountMatch {
 		t.clipsOK++
+	}
+	if r.ColourMatch {
+		t.colourOK++
+	}
+	if r.CountMatch {
+		t.countOK++
 	}
 	return nil
 }
@@ -242,9 +250,9 @@ func run(dir, bgFrom string) error {
 	fmt.Printf("%d clips, background from %s\n", clips, bgFrom)
 	for _, k := range kinds {
 		t := tallies[k]
-		fmt.Printf("%-4s ball-frames %d, found %.1f%%, centre error %.2f px, false detections %d, clips with caption colours+count %d/%d\n",
+		fmt.Printf("%-4s ball-frames %d, found %.1f%%, centre error %.2f px, false detections %d, clips with caption colours+count %d/%d (colours %d, count %d)\n",
 			k, t.n, 100*float64(t.found)/math.Max(1, float64(t.n)), t.errSum/math.Max(1, float64(t.found)),
-			t.falseDet, t.clipsOK, clips)
+			t.falseDet, t.clipsOK, clips, t.colourOK, t.countOK)
 		fmt.Printf("     by frame 0-8 %s, 9-24 %s, 25-48 %s; by size small %s, medium %s, large %s\n",
 			pct(t.byFrame[0]), pct(t.byFrame[1]), pct(t.byFrame[2]), pct(t.bySize[0]), pct(t.bySize[1]), pct(t.bySize[2]))
 	}

@@ -239,6 +239,26 @@ func TestLoadErrors(t *testing.T) {
 		map[string][]int{"dit.head_audio.modulation": {1, 3, 64}, "dit.time_projection.1.weight": {64, 64}},
 		weights.NamedF32("dit.extra.weight", []int{2}, []float32{1, 2}),
 		weights.NamedF32("video_vae.extra", []int{1}, []float32{1}))
+	err := loadFails(t, data,
+		"1 missing (dit.blocks.1.cross_attn.k.weight)",
+		"dit.head_audio.modulation: want [1 2 64] got [1 3 64]",
+		"1 unused (dit.extra.weight)",
+		"text.layers.0.attn.q.bias: missing",
+		"dit.blocks.0.self_attn.norm_k.weight: missing",
+		"dit.time_projection.1.weight: want [384 64] got [64 64]",
+	)
+	if strings.Contains(err.Error(), "video_vae") {
+		t.Errorf("error names a VAE tensor: %v", err)
+	}
+	if strings.Count(err.Error(), "cross_attn.k.weight") != 1 {
+		t.Errorf("missing tensor reported more than once: %v", err)
+	}
+}
+
+// loadFails loads the checkpoint data, which must fail with an error
+// containing every one of wants, and returns that error.
+func loadFails(t *testing.T, data []byte, wants ...string) error {
+	t.Helper()
 	f, err := weights.Parse(data)
 	if err != nil {
 		t.Fatal(err)
@@ -248,24 +268,12 @@ func TestLoadErrors(t *testing.T) {
 		t.Fatal("no error")
 	}
 	t.Log(err)
-	for _, w := range []string{
-		"1 missing (dit.blocks.1.cross_attn.k.weight)",
-		"dit.head_audio.modulation: want [1 2 64] got [1 3 64]",
-		"1 unused (dit.extra.weight)",
-		"text.layers.0.attn.q.bias: missing",
-		"dit.blocks.0.self_attn.norm_k.weight: missing",
-		"dit.time_projection.1.weight: want [384 64] got [64 64]",
-	} {
+	for _, w := range wants {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("error lacks %q", w)
 		}
 	}
-	if strings.Contains(err.Error(), "video_vae") {
-		t.Errorf("error names a VAE tensor: %v", err)
-	}
-	if strings.Count(err.Error(), "cross_attn.k.weight") != 1 {
-		t.Errorf("missing tensor reported more than once: %v", err)
-	}
+	return err
 }
 
 // TestLoadTextPool: with text_pool the model binds dit.text_pool and
@@ -312,20 +320,7 @@ func TestLoadTextPool(t *testing.T) {
 			[]string{"2 unused (dit.text_pool.bias, dit.text_pool.weight)"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			f, err := weights.Parse(strippedConfig(t, c.edit, c.drop, c.reshape))
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = Load(cpu.New(1), f)
-			if err == nil {
-				t.Fatal("no error")
-			}
-			t.Log(err)
-			for _, w := range c.wants {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error lacks %q", w)
-				}
-			}
+			err := loadFails(t, strippedConfig(t, c.edit, c.drop, c.reshape), c.wants...)
 			for _, n := range pool {
 				if strings.Count(err.Error(), n) > 1 {
 					t.Errorf("%s reported more than once", n)
